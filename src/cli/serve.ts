@@ -1,0 +1,27 @@
+import type { Config } from "../config/schema.js";
+import { startGateway } from "../server/gateway.js";
+import type { Logger } from "../server/logger.js";
+
+/** Serves until SIGTERM or SIGINT, then drains in-flight requests and exits. */
+export async function serve(config: Config, logger: Logger): Promise<void> {
+  const gateway = await startGateway(config, logger);
+  logger.info(
+    { url: `${gateway.url}/graphql`, projects: config.projects.map((p) => p.name) },
+    "registry-graph is serving",
+  );
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "draining");
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "drain failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}

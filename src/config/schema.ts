@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = z.string().refine(isHttpUrl, "must be an http(s) URL");
+
+/** `s3://bucket[/prefix]`, the form `mlflow server --artifacts-destination` takes. */
+export const s3UriPattern = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+
+const auth = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("none") }),
+    z.strictObject({
+      type: z.literal("basic"),
+      username: z.string().min(1),
+      password: z.string(),
+    }),
+    z.strictObject({ type: z.literal("bearer"), token: z.string().min(1) }),
+  ])
+  .default({ type: "none" });
+
+const project = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be 1-63 lowercase letters, digits, '-' or '_'"),
+  mlflow: z.strictObject({
+    url: httpUrl,
+    // MLflow 3.10+ workspaces: sent as X-MLFLOW-WORKSPACE on every call.
+    workspace: z
+      .string()
+      .regex(/^(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a valid MLflow workspace name")
+      .optional(),
+    auth,
+    timeoutMs: z.int().min(1).max(600_000).default(10_000),
+    concurrency: z.int().min(1).max(256).default(8),
+  }),
+  artifacts: z
+    .strictObject({
+      // What `mlflow-artifacts:/` URIs of this project resolve to (the server's --artifacts-destination).
+      destination: z.string().regex(s3UriPattern, "must be an s3://bucket/prefix URI"),
+    })
+    .optional(),
+});
+
+const server = z.strictObject({
+  host: z.string().min(1).default("0.0.0.0"),
+  port: z.int().min(0).max(65_535).default(4000),
+  // Adds the per-request upstream call count to every response's extensions.
+  exposeUpstreamCalls: z.boolean().default(false),
+  maxPageSize: z.int().min(1).max(10_000).default(500),
+  defaultPageSize: z.int().min(1).max(10_000).default(50),
+  maxRequestBytes: z.int().min(1024).default(1_048_576),
+});
+
+const s3 = z.strictObject({
+  endpoint: httpUrl.optional(),
+  region: z.string().min(1).default("us-east-1"),
+  forcePathStyle: z.boolean().default(false),
+  timeoutMs: z.int().min(1).max(600_000).default(10_000),
+  credentials: z
+    .strictObject({
+      accessKeyId: z.string().min(1),
+      secretAccessKey: z.string().min(1),
+      sessionToken: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+export const configSchema = z.strictObject({
+  server: server.prefault({}),
+  s3: s3.prefault({}),
+  // Duplicate names are refused in load.ts, which sees them even when an entry is invalid.
+  projects: z.array(project).min(1, "must list at least one project"),
+});
+export type Config = z.infer<typeof configSchema>;
+export type ProjectConfig = Config["projects"][number];
+export type S3Config = Config["s3"];
+export type ServerConfig = Config["server"];

@@ -1,0 +1,57 @@
+import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from "graphql";
+import { MlflowError, type MlflowErrorKind } from "../../sources/mlflow/errors.js";
+
+export const ErrorCode = {
+  NOT_FOUND: "NOT_FOUND",
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  ALREADY_EXISTS: "ALREADY_EXISTS",
+  UPSTREAM_UNAVAILABLE: "UPSTREAM_UNAVAILABLE",
+  UPSTREAM_TIMEOUT: "UPSTREAM_TIMEOUT",
+  UPSTREAM_FORBIDDEN: "UPSTREAM_FORBIDDEN",
+  UPSTREAM_ERROR: "UPSTREAM_ERROR",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error meant for the client: its message and `extensions` reach the response as they are. */
+export function userError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export const notFound = (message: string, extensions?: Record<string, unknown>) =>
+  userError(ErrorCode.NOT_FOUND, message, extensions);
+
+export const badUserInput = (message: string, extensions?: Record<string, unknown>) =>
+  userError(ErrorCode.BAD_USER_INPUT, message, extensions);
+
+const codeByKind: Record<MlflowErrorKind, ErrorCode> = {
+  UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
+  TIMEOUT: ErrorCode.UPSTREAM_TIMEOUT,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  ALREADY_EXISTS: ErrorCode.ALREADY_EXISTS,
+  INVALID: ErrorCode.BAD_USER_INPUT,
+  FORBIDDEN: ErrorCode.UPSTREAM_FORBIDDEN,
+  UPSTREAM: ErrorCode.UPSTREAM_ERROR,
+};
+
+/** An upstream failure as the client sees it: typed, naming the project. Others pass through. */
+export function toGraphQLError(error: unknown): unknown {
+  if (error instanceof MlflowError) {
+    return userError(codeByKind[error.kind], error.message, { project: error.project });
+  }
+  return error;
+}
+
+/** The same error, placed at the field that answered partially. */
+export function atPath(error: unknown, info: GraphQLResolveInfo): GraphQLError {
+  const typed = toGraphQLError(error);
+  const original = typed instanceof GraphQLError ? typed : new GraphQLError(String(error));
+  return new GraphQLError(original.message, {
+    path: responsePathAsArray(info.path),
+    extensions: original.extensions,
+    originalError: typed instanceof Error ? typed : undefined,
+  });
+}

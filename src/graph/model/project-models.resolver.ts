@@ -1,0 +1,33 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
+import type { RegisteredModel } from "../../sources/mlflow/types.js";
+import type { Page } from "../common/connection.js";
+import { PageArgs } from "../common/page.args.js";
+import type { GraphContext } from "../context.js";
+import { Project, type ProjectRoot } from "../project/project.type.js";
+import { listModels } from "./list-models.js";
+import { loadModel } from "./load-model.js";
+import { ModelConnection } from "./model-connection.type.js";
+import { Model } from "./model.type.js";
+
+@Resolver(() => Project)
+export class ProjectModelsResolver {
+  @FieldResolver(() => Model, { nullable: true })
+  model(
+    @Root() project: ProjectRoot,
+    @Arg("name", () => String) name: string,
+    @Ctx() ctx: GraphContext,
+  ): Promise<RegisteredModel> {
+    return loadModel(ctx, project.name, name);
+  }
+
+  @FieldResolver(() => ModelConnection)
+  models(
+    @Root() project: ProjectRoot,
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() ctx: GraphContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<RegisteredModel>> {
+    return listModels(ctx, [project.name], args, info);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Runs one task per key and returns, in key order, each result or the Error it failed with,
+ * as DataLoader wants: one failed key must not fail the keys batched with it.
+ */
+export async function settleEach<K, V>(
+  keys: readonly K[],
+  task: (key: K) => Promise<V>,
+): Promise<(V | Error)[]> {
+  const results = await Promise.allSettled(keys.map(task));
+  return results.map((r) =>
+    r.status === "fulfilled"
+      ? r.value
+      : r.reason instanceof Error
+        ? r.reason
+        : new Error(String(r.reason)),
+  );
+}
+
+/** Map.groupBy, which Node 20 lacks. */
+export function groupBy<K, V>(items: Iterable<V>, keyOf: (item: V) => K): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

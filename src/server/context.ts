@@ -1,0 +1,20 @@
+import type { Config } from "../config/schema.js";
+import type { GraphContext } from "../graph/context.js";
+import { createLoaders } from "../loaders/index.js";
+import { UpstreamCalls } from "../sources/calls.js";
+import type { Upstreams } from "../sources/upstreams.js";
+
+export interface RequestContext extends GraphContext {
+  calls: UpstreamCalls;
+}
+
+export function createContext(config: Config, upstreams: Upstreams): RequestContext {
+  const calls = new UpstreamCalls();
+  return {
+    calls,
+    loaders: createLoaders(upstreams, calls),
+    projectNames: config.projects.map((p) => p.name),
+    limits: config.server,
+    partialErrors: [],
+  };
+}

@@ -1,0 +1,32 @@
+import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { ErrorCode } from "../graph/common/errors.js";
+import type { Logger } from "./logger.js";
+
+// Codes of errors that are meant for the client; anything else is a bug or an unexpected
+// failure, and its message may hold a URL, a secret or a stack, so it is masked.
+const intendedCodes = new Set<unknown>([
+  ...Object.values(ErrorCode),
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_USER_INPUT,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+]);
+
+/** Keeps intended errors as they are (minus any stack trace) and masks the rest. */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    if (intendedCodes.has(extensions.code)) return { ...formatted, extensions };
+    logger.error({ err: unwrapResolverError(error), path: formatted.path }, "unexpected error");
+    return {
+      message: "Internal server error",
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

@@ -1,0 +1,67 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import type { Config } from "../config/schema.js";
+import { buildGraphSchema } from "../graph/schema.js";
+import { Upstreams } from "../sources/upstreams.js";
+import { createContext, type RequestContext } from "./context.js";
+import { createFormatError } from "./format-error.js";
+import type { Logger } from "./logger.js";
+import { partialErrorsPlugin } from "./plugins/partial-errors.js";
+import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
+import { createRouter } from "./routes.js";
+
+export interface Gateway {
+  /** `http://host:port`, with the port actually bound (config port 0 picks a free one). */
+  url: string;
+  server: Server;
+  /** Stops taking requests, lets in-flight ones finish, then closes upstream connections. */
+  stop(): Promise<void>;
+}
+
+export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+  const upstreams = Upstreams.fromConfig(config);
+  const server = createServer();
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildGraphSchema(),
+    formatError: createFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 10_000 }),
+      ApolloServerPluginLandingPageDisabled(),
+      partialErrorsPlugin(),
+      ...(config.server.exposeUpstreamCalls ? [upstreamCallsPlugin()] : []),
+    ],
+  });
+  await apollo.start();
+
+  const router = createRouter({
+    apollo,
+    upstreams,
+    context: async () => createContext(config, upstreams),
+    maxBodyBytes: config.server.maxRequestBytes,
+  });
+  server.on("request", (req, res) => {
+    router(req, res).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, "request failed");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "internal server error" }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.server.port, config.server.host, resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  return {
+    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+    server,
+    async stop() {
+      await apollo.stop();
+      upstreams.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { UpstreamCalls } from "../sources/calls.js";
+import { MlflowClient } from "../sources/mlflow/client.js";
+import type { ServerStatus } from "../sources/mlflow/types.js";
+import { type BucketStatus, probeBucket } from "../sources/s3/client.js";
+import type { Upstreams } from "../sources/upstreams.js";
+
+export interface Readiness {
+  ready: boolean;
+  projects: ({ name: string } & ServerStatus)[];
+  s3: BucketStatus[];
+}
+
+/**
+ * Every upstream, probed in parallel, each within its own timeout. The gateway is ready while
+ * at least one project answers: with the others down it still serves what it can.
+ */
+export async function checkReadiness(upstreams: Upstreams): Promise<Readiness> {
+  const calls = new UpstreamCalls();
+  const [projects, s3] = await Promise.all([
+    Promise.all(
+      upstreams.projects.map(async ({ name }) => ({
+        name,
+        ...(await new MlflowClient(upstreams.mlflow(name), calls).status()),
+      })),
+    ),
+    Promise.all(upstreams.buckets().map((bucket) => probeBucket(upstreams.s3, bucket))),
+  ]);
+  return { ready: projects.some((p) => p.up), projects, s3 };
+}

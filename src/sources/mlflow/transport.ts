@@ -1,0 +1,94 @@
+import type { Got } from "got";
+import pLimit, { type LimitFunction } from "p-limit";
+import type { ProjectConfig } from "../../config/schema.js";
+import type { UpstreamCalls } from "../calls.js";
+import { createHttpClient, readRetry } from "../http.js";
+import { MlflowError, toMlflowError } from "./errors.js";
+
+export interface MlflowRequest {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path under the server root, without a leading slash: `api/2.0/mlflow/...`. */
+  path: string;
+  searchParams?: Record<string, string | number | string[]>;
+  json?: unknown;
+  /** Read-only calls may be retried once on a reset keep-alive socket. */
+  readOnly: boolean;
+  /** `json` parses MLflow's JSON body; `text` returns it as is (`/version`). */
+  responseType?: "json" | "text";
+}
+
+function authHeaders(auth: ProjectConfig["mlflow"]["auth"]): Record<string, string> {
+  switch (auth.type) {
+    case "basic":
+      return {
+        authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`,
+      };
+    case "bearer":
+      return { authorization: `Bearer ${auth.token}` };
+    case "none":
+      return {};
+  }
+}
+
+function toSearchParams(params: MlflowRequest["searchParams"]): URLSearchParams | undefined {
+  if (!params) return undefined;
+  const search = new URLSearchParams();
+  // MLflow reads a repeated field from a repeated key (`order_by=a&order_by=b`).
+  for (const [key, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
+  }
+  return search;
+}
+
+/**
+ * The long-lived connection to one project's MLflow: its HTTP agent, auth, workspace header,
+ * timeout and concurrency cap, shared by every request the gateway serves.
+ */
+export class MlflowTransport {
+  readonly upstream: string;
+  private readonly http: Got;
+  private readonly limit: LimitFunction;
+  readonly close: () => void;
+
+  constructor(readonly project: ProjectConfig) {
+    const { mlflow } = project;
+    this.upstream = `mlflow:${project.name}`;
+    this.limit = pLimit(mlflow.concurrency);
+    ({ http: this.http, close: this.close } = createHttpClient({
+      prefixUrl: mlflow.url.replace(/\/+$/, ""),
+      timeoutMs: mlflow.timeoutMs,
+      maxSockets: mlflow.concurrency,
+      headers: {
+        ...authHeaders(mlflow.auth),
+        ...(mlflow.workspace ? { "x-mlflow-workspace": mlflow.workspace } : {}),
+      },
+    }));
+  }
+
+  async request<T>(req: MlflowRequest, calls: UpstreamCalls): Promise<T> {
+    calls.record(this.upstream);
+    const body = await this.limit(async () => {
+      try {
+        return await this.http(req.path, {
+          method: req.method,
+          searchParams: toSearchParams(req.searchParams),
+          json: req.json,
+          retry: req.readOnly ? readRetry : { limit: 0 },
+          responseType: "text",
+        }).text();
+      } catch (error) {
+        throw toMlflowError(this.project.name, error);
+      }
+    });
+    if (req.responseType === "text") return body as T;
+    try {
+      return (body === "" ? {} : JSON.parse(body)) as T;
+    } catch {
+      throw new MlflowError(
+        this.project.name,
+        "UPSTREAM",
+        `MLflow of project "${this.project.name}" sent a response that is not JSON`,
+      );
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { Config, ProjectConfig } from "../config/schema.js";
+import { MlflowTransport } from "./mlflow/transport.js";
+import { createS3Client } from "./s3/client.js";
+import { parseS3Uri } from "./s3/uri.js";
+
+/** Every upstream the config names, built once at start and shared by all requests. */
+export class Upstreams {
+  private readonly mlflowByProject: Map<string, MlflowTransport>;
+
+  constructor(
+    readonly projects: readonly ProjectConfig[],
+    readonly s3: S3Client,
+  ) {
+    this.mlflowByProject = new Map(projects.map((p) => [p.name, new MlflowTransport(p)]));
+  }
+
+  static fromConfig(config: Config): Upstreams {
+    return new Upstreams(config.projects, createS3Client(config.s3));
+  }
+
+  hasProject(name: string): boolean {
+    return this.mlflowByProject.has(name);
+  }
+
+  mlflow(project: string): MlflowTransport {
+    const transport = this.mlflowByProject.get(project);
+    if (!transport) throw new Error(`no MLflow upstream for project "${project}"`);
+    return transport;
+  }
+
+  /** The buckets the projects' artifacts live in, to probe for readiness. */
+  buckets(): string[] {
+    const buckets = this.projects
+      .map((p) => (p.artifacts ? parseS3Uri(p.artifacts.destination)?.bucket : undefined))
+      .filter((b): b is string => b !== undefined);
+    return [...new Set(buckets)];
+  }
+
+  close(): void {
+    for (const transport of this.mlflowByProject.values()) transport.close();
+    this.s3.destroy();
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "@jest/globals";
+import { interpolate, type InterpolationProblem } from "../../../src/config/interpolate.js";
+import { ConfigError, parseConfig } from "../../../src/config/load.js";
+
+const valid = `
+server:
+  port: \${PORT:-4100}
+s3:
+  endpoint: http://127.0.0.1:9000
+  forcePathStyle: true
+projects:
+  - name: fraud
+    mlflow:
+      url: http://127.0.0.1:5001
+      auth: { type: bearer, token: "\${TOKEN}" }
+    artifacts:
+      destination: s3://mlflow/fraud
+  - name: churn
+    mlflow:
+      url: https://mlflow.churn.example.com/
+      workspace: team-a
+`;
+
+function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(text, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the config to be refused");
+}
+
+describe("parseConfig", () => {
+  it("reads a valid file, fills defaults and interpolates the environment", () => {
+    const config = parseConfig(valid, { TOKEN: "s3cret" });
+    expect(config.server.port).toBe(4100);
+    expect(config.server.exposeUpstreamCalls).toBe(false);
+    expect(config.server.maxPageSize).toBe(500);
+    expect(config.projects[0]!.mlflow.auth).toEqual({ type: "bearer", token: "s3cret" });
+    expect(config.projects[0]!.mlflow.timeoutMs).toBe(10_000);
+    expect(config.projects[1]!.mlflow.auth).toEqual({ type: "none" });
+    expect(config.projects[1]!.mlflow.workspace).toBe("team-a");
+    expect(config.s3.region).toBe("us-east-1");
+  });
+
+  it("reads a whole-value reference as a typed scalar and keeps `$${` literal", () => {
+    const config = parseConfig(valid, { TOKEN: "t", PORT: "4321" });
+    expect(config.server.port).toBe(4321);
+    const problems: InterpolationProblem[] = [];
+    expect(interpolate({ a: "$${x} and ${Y}" }, { Y: "y" }, problems)).toEqual({ a: "${x} and y" });
+    expect(problems).toEqual([]);
+    expect(() => parseConfig(valid, { TOKEN: "t", PORT: "not-a-port" })).toThrow(ConfigError);
+  });
+
+  it("lists every problem with its path, not just the first", () => {
+    const text = `
+projects:
+  - name: fraud
+    mlflow: { url: "ftp://nope", timeoutMs: -1 }
+  - name: fraud
+    mlflow: { url: http://ok:5000, auth: { type: bearer, token: "\${MISSING}" } }
+    artifacts: { destination: "http://not-s3" }
+  - name: churn
+    mlflow: { url: http://ok:5000, colour: blue }
+surprise: true
+`;
+    const problems = problemsOf(text);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "projects[1].mlflow.auth.token: environment variable MISSING is not set",
+        "projects[0].mlflow.url: must be an http(s) URL",
+        expect.stringMatching(/^projects\[0\]\.mlflow\.timeoutMs: /),
+        'projects[1].name: duplicate project name "fraud"',
+        "projects[1].artifacts.destination: must be an s3://bucket/prefix URI",
+        expect.stringMatching(/^projects\[2\]\.mlflow: .*colour/),
+        expect.stringMatching(/surprise/),
+      ]),
+    );
+  });
+
+  it("refuses a file with no projects and an unparseable file", () => {
+    expect(problemsOf("server: { port: 1 }")).toEqual([expect.stringMatching(/^projects: /)]);
+    expect(problemsOf("projects: [")).toHaveLength(1);
+  });
+});

@@ -9,6 +9,7 @@ const common = {
 
 export default {
   testTimeout: 60_000,
+  reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     {
@@ -16,8 +17,8 @@ export default {
       displayName: "integration",
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
       // The real stack (moto + three MLflow servers) starts once per run, for every file.
-      globalSetup: "<rootDir>/test/integration/setup/global-setup.ts",
-      globalTeardown: "<rootDir>/test/integration/setup/global-teardown.ts",
+      globalSetup: "<rootDir>/test/integration/setup/global-setup.js",
+      globalTeardown: "<rootDir>/test/integration/setup/global-teardown.js",
     },
   ],
 };

@@ -7,7 +7,13 @@ import { fileURLToPath } from "node:url";
 /** What `stack.py up` writes to stack.json. */
 export interface StackState {
   python: string;
-  s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucket: string };
+  s3: {
+    endpoint: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    bucket: string;
+  };
   moto: { pid: number; port: number };
   projects: {
     name: string;

@@ -2,7 +2,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { printGraphSchema } from "../graph/schema.js";
 
 /** Prints the SDL, writes it (`--out`), or fails when a committed copy is stale (`--check`). */
-export async function printSchemaCommand(options: { out?: string; check?: string }): Promise<number> {
+export async function printSchemaCommand(options: {
+  out?: string;
+  check?: string;
+}): Promise<number> {
   const sdl = await printGraphSchema();
   if (options.check) {
     const committed = await readFile(options.check, "utf8").catch(() => "");

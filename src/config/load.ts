@@ -16,9 +16,7 @@ export class ConfigError extends Error {
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key, i) =>
-      typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`,
-    )
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
     .join("");
 }
 
@@ -34,7 +32,8 @@ function duplicateProjectNames(tree: unknown): string[] {
   return projects.flatMap((project: unknown, i) => {
     const name = (project as { name?: unknown } | null)?.name;
     if (typeof name !== "string") return [];
-    if (seen.has(name)) return [describe(["projects", i, "name"], `duplicate project name "${name}"`)];
+    if (seen.has(name))
+      return [describe(["projects", i, "name"], `duplicate project name "${name}"`)];
     seen.add(name);
     return [];
   });
@@ -57,7 +56,8 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, source = "conf
   const explained = new Set(interpolationProblems.map((p) => formatPath(p.path)));
   if (!result.success) {
     for (const issue of result.error.issues) {
-      if (!explained.has(formatPath(issue.path))) problems.push(describe(issue.path, issue.message));
+      if (!explained.has(formatPath(issue.path)))
+        problems.push(describe(issue.path, issue.message));
     }
   }
   problems.push(...duplicateProjectNames(interpolated));

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { RequestContext } from "./context.js";
-import { EXAMPLE_QUERY, GRAPHIQL_ASSET_PREFIX, graphiqlPage, readGraphiqlAsset } from "./graphiql.js";
+import {
+  EXAMPLE_QUERY,
+  GRAPHIQL_ASSET_PREFIX,
+  graphiqlPage,
+  readGraphiqlAsset,
+} from "./graphiql.js";
 import { handleGraphQL } from "./http-graphql.js";
 import { checkReadiness } from "./readiness.js";
 import type { Upstreams } from "../sources/upstreams.js";

@@ -2,7 +2,8 @@ import { loadStack } from "../../stack/launcher.js";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 
-export const STACK_ENV = "REGISTRY_GRAPH_TEST_STACK";
+// Set by test/integration/setup/global-setup.js.
+const STACK_ENV = "REGISTRY_GRAPH_TEST_STACK";
 
 /** The stack that the integration run's global setup started. */
 export function testStack() {

@@ -18,7 +18,8 @@ export function compareKeys(a: SortKey, b: SortKey): number {
   return 0;
 }
 
-const encodeCursor = (key: SortKey): string => Buffer.from(JSON.stringify(key)).toString("base64url");
+const encodeCursor = (key: SortKey): string =>
+  Buffer.from(JSON.stringify(key)).toString("base64url");
 
 function decodeCursor(cursor: string): SortKey {
   try {

@@ -47,7 +47,12 @@ export class MlflowClient {
 
   async getRegisteredModel(name: string): Promise<RegisteredModel> {
     const body = await this.transport.request<WireGetRegisteredModel>(
-      { method: "GET", path: `${API}/registered-models/get`, searchParams: { name }, readOnly: true },
+      {
+        method: "GET",
+        path: `${API}/registered-models/get`,
+        searchParams: { name },
+        readOnly: true,
+      },
       this.calls,
     );
     return toRegisteredModel(this.project, body.registered_model ?? { name });

@@ -2,13 +2,7 @@ import { HTTPError, RequestError, TimeoutError } from "got";
 import type { WireError } from "./wire.js";
 
 export type MlflowErrorKind =
-  | "UNAVAILABLE"
-  | "TIMEOUT"
-  | "NOT_FOUND"
-  | "ALREADY_EXISTS"
-  | "INVALID"
-  | "FORBIDDEN"
-  | "UPSTREAM";
+  "UNAVAILABLE" | "TIMEOUT" | "NOT_FOUND" | "ALREADY_EXISTS" | "INVALID" | "FORBIDDEN" | "UPSTREAM";
 
 /**
  * Any failure of a call to one project's MLflow. Its message is safe to show a client: it

@@ -9,7 +9,9 @@ describe("global ids", () => {
 
   it("refuse what they did not issue with BAD_USER_INPUT", () => {
     for (const id of ["", "%%%", Buffer.from("[]").toString("base64url"), "bm90IGpzb24"]) {
-      expect(() => decodeId(id)).toThrow(expect.objectContaining({ extensions: { code: "BAD_USER_INPUT" } }));
+      expect(() => decodeId(id)).toThrow(
+        expect.objectContaining({ extensions: { code: "BAD_USER_INPUT" } }),
+      );
     }
   });
 });

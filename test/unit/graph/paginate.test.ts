@@ -3,7 +3,10 @@ import type { Page } from "../../../src/graph/common/connection.js";
 import { keysetPage } from "../../../src/graph/common/paginate.js";
 
 const limits = { maxPageSize: 500, defaultPageSize: 50 };
-const items = ["a", "b", "c", "d", "e", "f", "g"].map((name, i) => ({ name, project: `p${i % 2}` }));
+const items = ["a", "b", "c", "d", "e", "f", "g"].map((name, i) => ({
+  name,
+  project: `p${i % 2}`,
+}));
 const keyOf = (item: { name: string; project: string }) => [item.name, item.project];
 
 describe("keysetPage", () => {
@@ -12,7 +15,12 @@ describe("keysetPage", () => {
     const paged: typeof items = [];
     let after: string | null = null;
     for (;;) {
-      const page: Page<(typeof items)[number]> = keysetPage(items, keyOf, { first: 3, after }, limits);
+      const page: Page<(typeof items)[number]> = keysetPage(
+        items,
+        keyOf,
+        { first: 3, after },
+        limits,
+      );
       paged.push(...page.edges.map((e) => e.node));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;

@@ -10,7 +10,11 @@ describe("formatError", () => {
   it("keeps an intended error as it is, without a stack trace", () => {
     const error = notFound('unknown project "x"', { project: "x" });
     const formatted = formatError(
-      { message: error.message, path: ["project"], extensions: { ...error.extensions, stacktrace: ["at x"] } },
+      {
+        message: error.message,
+        path: ["project"],
+        extensions: { ...error.extensions, stacktrace: ["at x"] },
+      },
       error,
     );
     expect(formatted).toEqual({
@@ -25,7 +29,11 @@ describe("formatError", () => {
       originalError: new Error("boom"),
     });
     const formatted = formatError(
-      { message: error.message, path: ["models"], extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["at y"] } },
+      {
+        message: error.message,
+        path: ["models"],
+        extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["at y"] },
+      },
       error,
     );
     expect(formatted).toEqual({

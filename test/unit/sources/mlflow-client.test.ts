@@ -55,7 +55,9 @@ describe("MlflowClient", () => {
 
     expect(models.map((m) => m.name)).toEqual(["m0", "m1", "m2"]);
     expect(calls.toJSON()).toEqual({ total: 3, byUpstream: { "mlflow:p": 3 } });
-    expect(new URL(fake.requests[0]!.url!, "http://x").searchParams.get("max_results")).toBe("1000");
+    expect(new URL(fake.requests[0]!.url!, "http://x").searchParams.get("max_results")).toBe(
+      "1000",
+    );
   });
 
   it("gives up on a server that never answers after its timeout, as TIMEOUT", async () => {
@@ -78,8 +80,17 @@ describe("MlflowClient", () => {
 
   it("maps MLflow's error codes, whatever the HTTP status says", async () => {
     const answers: [number, object | string][] = [
-      [400, { error_code: "RESOURCE_ALREADY_EXISTS", message: "Registered Model (m) already exists." }],
-      [404, { error_code: "RESOURCE_DOES_NOT_EXIST", message: "Registered Model with name=m not found" }],
+      [
+        400,
+        { error_code: "RESOURCE_ALREADY_EXISTS", message: "Registered Model (m) already exists." },
+      ],
+      [
+        404,
+        {
+          error_code: "RESOURCE_DOES_NOT_EXIST",
+          message: "Registered Model with name=m not found",
+        },
+      ],
       [500, "<html>Internal Server Error</html>"],
       [403, "Permission denied"],
     ];
@@ -120,7 +131,10 @@ describe("MlflowClient", () => {
     const fake = await fakeHttp((_req, res) => res.end("3.17.2"));
     cleanups.push(fake.close);
     const { client: mlflow } = client(
-      project(fake.url, { auth: { type: "basic", username: "u", password: "p" }, workspace: "team-a" }),
+      project(fake.url, {
+        auth: { type: "basic", username: "u", password: "p" },
+        workspace: "team-a",
+      }),
     );
 
     expect(await mlflow.status()).toMatchObject({ up: true, mlflowVersion: "3.17.2" });

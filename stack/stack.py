@@ -1,0 +1,393 @@
+"""Supervisor for registry-graph's local test stack: moto S3 + three real MLflow servers.
+
+Run with the python printed by stack/venv.py.
+
+    stack.py up --dir DIR [--no-seed]
+        moto S3 (bucket `mlflow`) + MLflow servers fraud (proxied artifacts), churn (direct
+        s3:// artifacts) and recsys (proxied), each on its own SQLite DB, seeded in parallel by
+        seed.py. Writes DIR/stack.json and DIR/registry-graph.yaml, prints `READY <stack.json>`.
+    stack.py mlflow --dir DIR --name NAME
+        One extra, unseeded, proxied MLflow server on the moto of a running `up` stack; prints
+        `READY {"name","url","port","pid"}`. Tests kill / SIGSTOP it without touching the rest.
+
+Both stay in the foreground. SIGINT, SIGTERM, SIGHUP or EOF on stdin (the parent died) stop
+exactly the processes this supervisor started: each runs in its own process group (mlflow
+server forks uvicorn), which gets SIGTERM, then SIGKILL after ~5s. Nothing is killed by name.
+stdout carries only the READY line; progress goes to stderr, child output to DIR/logs/.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+REGION = "us-east-1"
+BUCKET = "mlflow"
+PROJECTS = [("fraud", "proxied"), ("churn", "direct"), ("recsys", "proxied")]
+START_DEADLINE_S = 120
+SEED_DEADLINE_S = 300
+
+
+class Interrupted(Exception):
+    pass
+
+
+class StartupError(Exception):
+    pass
+
+
+# While depth > 0, a stop trigger is remembered instead of raised, so that a child can never
+# be forked without being registered for cleanup.
+_defer = {"depth": 0, "pending": None, "reason": None}
+
+
+def _maybe_raise_pending() -> None:
+    if _defer["depth"] == 0 and _defer["pending"]:
+        raise Interrupted(_defer["pending"])
+
+
+def log(msg: str) -> None:
+    print(f"stack: {msg}", file=sys.stderr, flush=True)
+
+
+def free_ports(n: int) -> list[int]:
+    # Hold all sockets open until every port is chosen so we never get the same one twice.
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def http_get(url: str) -> tuple[int, str] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except OSError:
+        return None
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+class Supervisor:
+    """Starts children in their own process groups and stops exactly those groups."""
+
+    def __init__(self, logs: Path):
+        self.logs = logs
+        self.children: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, cmd: list, env: dict, cwd: Path) -> subprocess.Popen:
+        logfile = self.logs / f"{name}.log"
+        _defer["depth"] += 1
+        try:
+            with open(logfile, "wb") as out:
+                p = subprocess.Popen([str(c) for c in cmd], env={**os.environ, **env}, cwd=cwd,
+                                     stdin=subprocess.DEVNULL, stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+            self.children[name] = p
+        finally:
+            _defer["depth"] -= 1
+        _maybe_raise_pending()
+        return p
+
+    def check_alive(self, name: str) -> None:
+        p = self.children[name]
+        if p.poll() is not None:
+            log_path = self.logs / f"{name}.log"
+            raise StartupError(f"{name} exited with code {p.returncode}; last lines of "
+                               f"{log_path}:\n{tail(log_path)}")
+
+    def stop(self, grace_s: float = 5.0) -> None:
+        groups = {name: p.pid for name, p in self.children.items()}  # pgid == leader pid
+        for pgid in groups.values():
+            signal_group(pgid, signal.SIGTERM)
+            signal_group(pgid, signal.SIGCONT)  # a test may have SIGSTOPped it
+        deadline = time.monotonic() + grace_s
+        while time.monotonic() < deadline:
+            for p in self.children.values():
+                p.poll()  # reap leaders so a zombie does not keep its group "alive"
+            if not any(group_alive(g) for g in groups.values()):
+                break
+            time.sleep(0.1)
+        for name, pgid in groups.items():
+            if group_alive(pgid):
+                log(f"{name} did not stop after SIGTERM; sending SIGKILL")
+                signal_group(pgid, signal.SIGKILL)
+        for p in self.children.values():
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        self.children.clear()
+
+
+def signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def install_stop_triggers() -> None:
+    """Turn SIGINT/SIGTERM/SIGHUP and stdin EOF into an Interrupted exception in the main thread."""
+
+    def on_signal(signum, _frame):
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)  # one shutdown is enough
+        _defer["pending"] = _defer["reason"] or signal.Signals(signum).name
+        _maybe_raise_pending()
+
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_signal)
+
+    # stdin EOF means the parent (test runner) died. When stdin is /dev/null (e.g. a shell's
+    # `cmd &`), EOF is immediate and meaningless, so only signals count then.
+    try:
+        st = os.fstat(0)
+        devnull = os.stat(os.devnull)
+        if stat.S_ISCHR(st.st_mode) and st.st_rdev == devnull.st_rdev:
+            return
+    except OSError:
+        return
+
+    def watch_stdin():
+        try:
+            while os.read(0, 65536):
+                pass
+        except OSError:
+            pass
+        _defer["reason"] = "stdin closed"
+        os.kill(os.getpid(), signal.SIGTERM)  # lands in on_signal, in the main thread
+
+    threading.Thread(target=watch_stdin, daemon=True, name="stdin-eof").start()
+
+
+def server_env(moto_port: int) -> dict:
+    return {
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MLFLOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        "MLFLOW_BOTO_CLIENT_ADDRESSING_STYLE": "path",
+    }
+
+
+def start_mlflow(sup: Supervisor, name: str, mode: str, port: int, workdir: Path, env: dict) -> dict:
+    workdir.mkdir(parents=True)
+    db = workdir / "mlflow.db"
+    destination = f"s3://{BUCKET}/{name}"
+    if mode == "proxied":
+        artifacts = ["--artifacts-destination", destination]
+    else:
+        artifacts = ["--no-serve-artifacts", "--default-artifact-root", destination]
+    # cwd=workdir so anything MLflow drops in its working directory stays inside DIR.
+    # The child (and log) key is the workdir name: unique per `stack.py mlflow` instance.
+    p = sup.start(workdir.name, [PY, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{db}",
+                         "--host", "127.0.0.1", "--port", port, "--workers", 1, *artifacts],
+                  env, cwd=workdir)
+    return {"name": name, "url": f"http://127.0.0.1:{port}", "port": port, "pid": p.pid,
+            "mode": mode, "artifactsDestination": destination, "db": str(db)}
+
+
+def wait_healthy(sup: Supervisor, servers: dict[str, dict]) -> None:
+    """Wait for GET /health == OK on every server (child key -> server), polled together."""
+    started = time.monotonic()
+    pending = dict(servers)
+    while pending:
+        for name in list(pending):
+            sup.check_alive(name)
+            if http_get(pending[name]["url"] + "/health") == (200, "OK"):
+                log(f"{name} up on :{pending.pop(name)['port']} ({time.monotonic() - started:.1f}s)")
+        if pending and time.monotonic() - started > START_DEADLINE_S:
+            raise StartupError(f"no /health OK from {', '.join(pending)} after {START_DEADLINE_S}s")
+        time.sleep(0.2)
+
+
+def start_moto(sup: Supervisor, port: int, cwd: Path) -> None:
+    started = time.monotonic()
+    sup.start("moto", [PY, "-m", "moto.server", "-H", "127.0.0.1", "-p", port], {}, cwd=cwd)
+    while http_get(f"http://127.0.0.1:{port}/") is None:
+        sup.check_alive("moto")
+        if time.monotonic() - started > START_DEADLINE_S:
+            raise StartupError(f"moto did not answer on :{port} after {START_DEADLINE_S}s")
+        time.sleep(0.1)
+    import boto3  # only needed here; keeps `--help` fast
+
+    boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION,
+                 aws_access_key_id="testing", aws_secret_access_key="testing",
+                 ).create_bucket(Bucket=BUCKET)
+    log(f"moto up on :{port}, bucket {BUCKET} created ({time.monotonic() - started:.1f}s)")
+
+
+def seed_all(sup: Supervisor, servers: list[dict], env: dict, cwd: Path) -> None:
+    started = time.monotonic()
+    pending = {}
+    for s in servers:
+        name = f"seed-{s['name']}"
+        sup.start(name, [PY, HERE / "seed.py", s["name"], s["url"]], env, cwd=cwd)
+        pending[name] = s["name"]
+    while pending:
+        for name in list(pending):
+            code = sup.children[name].poll()
+            if code == 0:
+                log(f"seeded {pending.pop(name)} ({time.monotonic() - started:.1f}s)")
+            elif code is not None:
+                sup.check_alive(name)  # raises with the log tail
+        if pending and time.monotonic() - started > SEED_DEADLINE_S:
+            raise StartupError(f"seeding {', '.join(pending.values())} took over {SEED_DEADLINE_S}s")
+        time.sleep(0.2)
+    for name in [n for n in sup.children if n.startswith("seed-")]:
+        del sup.children[name]  # finished; nothing left to stop
+
+
+def gateway_yaml(moto_port: int, servers: list[dict]) -> str:
+    lines = [
+        "# Generated by stack/stack.py for this stack instance; ports change every run.",
+        "server:",
+        "  port: 4000",
+        "  exposeUpstreamCalls: true",
+        "s3:",
+        f"  endpoint: http://127.0.0.1:{moto_port}",
+        f"  region: {REGION}",
+        "  forcePathStyle: true",
+        "  credentials:",
+        "    accessKeyId: testing",
+        "    secretAccessKey: testing",
+        "projects:",
+    ]
+    for s in servers:
+        lines += [f"  - name: {s['name']}", "    mlflow:", f"      url: {s['url']}",
+                  "      timeoutMs: 5000"]
+        if s["mode"] == "proxied":  # what mlflow-artifacts:/ maps to
+            lines += ["    artifacts:", f"      destination: {s['artifactsDestination']}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def cmd_up(args, sup: Supervisor, base: Path) -> None:
+    # Fresh state every time: moto is in-memory, so old DBs would point at missing artifacts.
+    for stale in ["stack.json", "registry-graph.yaml"]:
+        (base / stale).unlink(missing_ok=True)
+    for d in ["extra", *(name for name, _ in PROJECTS)]:
+        shutil.rmtree(base / d, ignore_errors=True)
+
+    moto_port, *ports = free_ports(1 + len(PROJECTS))
+    start_moto(sup, moto_port, cwd=base)
+    env = server_env(moto_port)
+    servers = [start_mlflow(sup, name, mode, port, base / name, env)
+               for (name, mode), port in zip(PROJECTS, ports)]
+    wait_healthy(sup, {s["name"]: s for s in servers})
+    if not args.no_seed:
+        seed_all(sup, servers, env, cwd=base)
+
+    stack = {
+        "python": PY,
+        "s3": {"endpoint": env["MLFLOW_S3_ENDPOINT_URL"], "region": REGION,
+               "accessKeyId": "testing", "secretAccessKey": "testing", "bucket": BUCKET},
+        "moto": {"pid": sup.children["moto"].pid, "port": moto_port},
+        "projects": servers,
+        "env": env,
+    }
+    write_atomic(base / "registry-graph.yaml", gateway_yaml(moto_port, servers))
+    write_atomic(base / "stack.json", json.dumps(stack, indent=2) + "\n")
+    print(f"READY {base / 'stack.json'}", flush=True)
+
+
+def cmd_mlflow(args, sup: Supervisor, base: Path) -> None:
+    if not (base / "stack.json").exists():
+        raise StartupError(f"no {base / 'stack.json'}: run `stack.py up --dir {base}` first")
+    stack = json.loads((base / "stack.json").read_text())
+    if args.name in {p["name"] for p in stack["projects"]}:
+        raise StartupError(f"{args.name!r} is a project of the main stack; pick another name")
+    port, = free_ports(1)
+    # A fresh directory per instance: the same NAME can be started again after a kill.
+    workdir = base / "extra" / f"{args.name}-{os.getpid()}"
+    server = start_mlflow(sup, args.name, "proxied", port, workdir, stack["env"])
+    wait_healthy(sup, {workdir.name: server})
+    print("READY " + json.dumps({k: server[k] for k in ("name", "url", "port", "pid")}), flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="start moto + the three seeded MLflow servers")
+    up.add_argument("--dir", required=True, type=Path)
+    up.add_argument("--no-seed", action="store_true")
+    extra = sub.add_parser("mlflow", help="start one extra unseeded MLflow server")
+    extra.add_argument("--dir", required=True, type=Path)
+    extra.add_argument("--name", required=True)
+    args = parser.parse_args()
+
+    base = args.dir.resolve()
+    logs = base / "logs"
+    if args.command == "up":
+        shutil.rmtree(logs, ignore_errors=True)  # logs of a previous stack would only mislead
+    logs.mkdir(parents=True, exist_ok=True)
+    sup = Supervisor(logs)
+    install_stop_triggers()
+    ready = False
+    try:
+        started = time.monotonic()
+        (cmd_up if args.command == "up" else cmd_mlflow)(args, sup, base)
+        ready = True
+        log(f"ready in {time.monotonic() - started:.1f}s; stop with Ctrl-C, SIGTERM or stdin EOF")
+        watched = dict(sup.children)
+        while True:  # the stop triggers raise Interrupted out of this sleep
+            time.sleep(1)
+            for name, p in list(watched.items()):
+                if p.poll() is not None:
+                    log(f"{name} exited on its own (code {p.returncode}); see {logs / name}.log")
+                    del watched[name]
+    except Interrupted as e:
+        log(f"{e}: stopping {', '.join(sup.children) or 'nothing'}")
+        sup.stop()
+        log("stopped")
+        return 0 if ready else 1
+    except BaseException as e:  # startup failure (or a bug): leave nothing behind
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+        log(f"startup failed: {e}" if isinstance(e, StartupError) else f"error: {e!r}")
+        sup.stop()
+        log("stopped")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

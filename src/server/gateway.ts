@@ -28,6 +28,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     schema: await buildGraphSchema(),
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
+    // serve and the demo handle SIGTERM/SIGINT themselves: drain, then close upstreams.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 10_000 }),
       ApolloServerPluginLandingPageDisabled(),

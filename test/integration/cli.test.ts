@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,5 +54,36 @@ describe("registry-graph CLI", () => {
         expect.stringMatching(new RegExp(`^${project.name}\\s+up\\s+3\\.`)),
       );
     }
+  });
+
+  it("serves until SIGTERM, then drains and exits 0", async () => {
+    const child = spawn(
+      "node",
+      ["dist/src/main.js", "serve", "--config", testStack().configPath, "--port", "0"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, LOG_LEVEL: "info" },
+      },
+    );
+    let url = "";
+    for await (const line of createInterface({ input: child.stdout })) {
+      const entry = JSON.parse(line) as { msg: string; url?: string };
+      if (entry.msg === "registry-graph is serving") {
+        url = entry.url!;
+        break;
+      }
+    }
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ projects { name } }" }),
+    });
+    expect(
+      ((await response.json()) as { data: { projects: unknown[] } }).data.projects,
+    ).toHaveLength(3);
+
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
   });
 });

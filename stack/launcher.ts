@@ -21,6 +21,8 @@ export interface StackState {
     port: number;
     pid: number;
     mode: "proxied" | "direct";
+    /** MLflow 3.10+ workspace: several projects may share one server. */
+    workspace?: string;
     artifactsDestination: string;
     db: string;
   }[];

@@ -1,17 +1,25 @@
-"""Seed ONE project's MLflow server with runs, logged models and registry content.
+"""Seed ONE MLflow server with runs, logged models and registry content.
 
 Usage (venv python; S3 settings come from the environment stack.py passes down):
-    seed.py PROJECT TRACKING_URL
+    seed.py SERVER TRACKING_URL
+
+SERVER is fraud, churn, recsys (one project each) or lab, the --enable-workspaces server:
+its workspaces team-a and team-b (which stack.py creates first) are seeded one after the
+other, selected with mlflow.set_workspace() (the client then sends X-MLFLOW-WORKSPACE).
 
 Everything goes through MLflow's own Python client, so the server stores exactly what a
 real user would produce. Each version-source shape the gateway must handle appears:
   - MLflow 3 `log_model(name=...)` + register  -> source `models:/m-<hex>`
   - MLflow 2 style run artifacts                -> `<run artifact_uri>/model` (+ run_id)
   - registry-only upload with boto3             -> plain `s3://mlflow/<project>/registry-only/...`
+  - a run-less logged model registered by URI   -> `models:/m-<hex>` with no run_id (recsys)
+Other shapes: a soft-deleted version (a gap in fraud-rules' numbers), a model name with a
+single quote and a tag value with both quote kinds (churn).
 Names are deterministic (run/model ids are not). Data is tiny and synthetic, and
 pip_requirements are given explicitly so MLflow never infers them (that is slow).
 """
 
+import os
 import sys
 import tempfile
 import time
@@ -29,6 +37,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
 warnings.filterwarnings("ignore")  # stage APIs are deprecated; we use them on purpose
+# end_run() otherwise GETs the run only to print its URL.
+os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
 
 FEATURES = ["amount", "age_days", "velocity", "risk"]
 SKLEARN_REQS = [f"scikit-learn=={sklearn.__version__}", f"skops=={skops.__version__}"]
@@ -57,10 +67,12 @@ class LinearScorer(mlflow.pyfunc.PythonModel):
 
 
 class Seeder:
-    def __init__(self, project: str, url: str):
+    def __init__(self, project: str, url: str, workspace: str | None = None):
         self.project = project
         mlflow.set_tracking_uri(url)
         mlflow.set_registry_uri(url)
+        if workspace:  # before anything else: experiments and models live in a workspace
+            mlflow.set_workspace(workspace)
         self.client = MlflowClient(url, url)
         mlflow.set_experiment(f"{project}-training")
 
@@ -141,6 +153,30 @@ class Seeder:
             description=description,
         )
 
+    def version_runless(self, name: str, weights: list[float], description: str, **tags: str):
+        """A logged model made outside any run, registered by `models:/m-...` WITHOUT run_id.
+
+        The server copies the logged model's source_run_id into run_id when run_id is empty,
+        so the model itself must have no run for the version to end up run-less.
+        """
+        X, _ = dataset(len(weights))
+        assert mlflow.active_run() is None
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=LinearScorer(weights), input_example=X.head(3),
+            pip_requirements=PYFUNC_REQS,
+        )
+        return self.client.create_model_version(
+            name, source=info.model_uri, run_id=None, model_id=info.model_id,
+            tags=tags, description=description,
+        )
+
+    def version_withdrawn(self, name: str, source: str, description: str):
+        """A version created and then soft-deleted: its number is never reused."""
+        mv = self.client.create_model_version(name, source=source, run_id=None,
+                                              description=description)
+        self.client.delete_model_version(name, mv.version)
+        return mv
+
     def stage(self, name: str, version, stage: str) -> None:
         self.client.transition_model_version_stage(name, str(version), stage)
 
@@ -170,7 +206,11 @@ def seed_fraud(s: Seeder) -> None:
     s.version_legacy("shared-embeddings", 31, 0.5, "2.x-style run-artifact model", style="legacy")
 
     s.create_model("fraud-rules", "Imported rule model, registry only (no run).", task="rules")
-    s.version_registry_only("fraud-rules", 41, "uploaded by the rules pipeline", origin="import")
+    v1 = s.version_registry_only("fraud-rules", 41, "uploaded by the rules pipeline", origin="import")
+    # v2 is soft-deleted: versions 1 and 3 remain, search and get no longer show 2.
+    s.version_withdrawn("fraud-rules", v1.source, "withdrawn import")
+    s.client.create_model_version("fraud-rules", source=v1.source, run_id=None,
+                                  tags={"origin": "import"}, description="re-imported after v2 was withdrawn")
 
 
 def seed_churn(s: Seeder) -> None:
@@ -192,6 +232,11 @@ def seed_churn(s: Seeder) -> None:
     s.create_model("churn-import", "Imported from another registry, no run.", task="classification")
     s.version_registry_only("churn-import", 52, "imported model", origin="import")
 
+    # Quotes: a single quote in a model name, both quote kinds in a tag value.
+    s.create_model("o'brien-scorer", "Named after O'Brien; the quote is on purpose.", task="scoring")
+    s.version_legacy("o'brien-scorer", 53, 1.0, 'Says "hi" and it\'s quoted',
+                     quote_test='She said "it\'s fine" and left', style="legacy")
+
 
 def seed_recsys(s: Seeder) -> None:
     # recsys deliberately has no aliases at all.
@@ -204,19 +249,49 @@ def seed_recsys(s: Seeder) -> None:
     s.version_sklearn("candidate-gen", 61, 0.3, "first candidate generator")
     s.version_legacy("candidate-gen", 62, 0.3, "2.x-style run-artifact model", style="legacy")
     s.stage("candidate-gen", 1, "Staging")
+    # v3: a logged model created outside any run, registered by URI without a run_id.
+    s.version_runless("ranker", [0.9, 0.1, 0.4, -0.4], "run-less logged model", origin="notebook")
 
 
+def seed_lab_team_a(s: Seeder) -> None:
+    s.create_model("forecaster", "Team A's demand forecaster.", task="forecasting", owner="team-a")
+    for i, C in enumerate((0.2, 2.0)):
+        s.version_legacy("forecaster", 70 + i, C, f"team-a forecaster C={C}", team="a")
+    s.alias("forecaster", "champion", 2)
+
+    s.create_model("team-a-only", "Exists only in workspace team-a.", task="classification")
+    s.version_legacy("team-a-only", 72, 1.0, "the only version", team="a")
+
+
+def seed_lab_team_b(s: Seeder) -> None:
+    # Same name as in team-a, different content and version count: same server, other workspace.
+    s.create_model("forecaster", "Team B's weekly forecaster.", task="forecasting", owner="team-b")
+    for i, C in enumerate((0.3, 3.0, 30.0)):
+        s.version_legacy("forecaster", 80 + i, C, f"team-b forecaster C={C}", team="b")
+    s.alias("forecaster", "champion", 1)
+
+
+# project -> seeder of that project's own server
 SEEDERS = {"fraud": seed_fraud, "churn": seed_churn, "recsys": seed_recsys}
+# workspaces server -> [(project, workspace, seeder)]; stack.py creates the workspaces
+WORKSPACE_SEEDERS = {
+    "lab": [("lab-a", "team-a", seed_lab_team_a), ("lab-b", "team-b", seed_lab_team_b)],
+}
 
 
 def main() -> int:
-    project, url = sys.argv[1], sys.argv[2]
-    if project not in SEEDERS:
-        print(f"seed: unknown project {project!r} (known: {', '.join(SEEDERS)})", file=sys.stderr)
-        return 2
+    server, url = sys.argv[1], sys.argv[2]
     started = time.monotonic()
-    SEEDERS[project](Seeder(project, url))
-    print(f"seed: {project} done in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    if server in SEEDERS:
+        SEEDERS[server](Seeder(server, url))
+    elif server in WORKSPACE_SEEDERS:
+        for project, workspace, seeder in WORKSPACE_SEEDERS[server]:
+            seeder(Seeder(project, url, workspace=workspace))
+    else:
+        known = ", ".join([*SEEDERS, *WORKSPACE_SEEDERS])
+        print(f"seed: unknown server {server!r} (known: {known})", file=sys.stderr)
+        return 2
+    print(f"seed: {server} done in {time.monotonic() - started:.1f}s", file=sys.stderr)
     return 0
 
 

@@ -1,14 +1,19 @@
-"""Supervisor for registry-graph's local test stack: moto S3 + three real MLflow servers.
+"""Supervisor for registry-graph's local test stack: moto S3 + four real MLflow servers.
 
 Run with the python printed by stack/venv.py.
 
     stack.py up --dir DIR [--no-seed]
         moto S3 (bucket `mlflow`) + MLflow servers fraud (proxied artifacts), churn (direct
-        s3:// artifacts) and recsys (proxied), each on its own SQLite DB, seeded in parallel by
-        seed.py. Writes DIR/stack.json and DIR/registry-graph.yaml, prints `READY <stack.json>`.
-    stack.py mlflow --dir DIR --name NAME
-        One extra, unseeded, proxied MLflow server on the moto of a running `up` stack; prints
+        s3:// artifacts), recsys (proxied) and lab (direct, --enable-workspaces, with the
+        workspaces team-a and team-b), each on its own SQLite DB, seeded in parallel by
+        seed.py. lab appears as two projects, lab-a and lab-b: same server, each with its
+        `workspace`. Writes DIR/stack.json and DIR/registry-graph.yaml, prints
+        `READY <stack.json>`. The workspaces are created even with --no-seed.
+    stack.py mlflow --dir DIR --name NAME [--seed-models K]
+        One extra proxied MLflow server on the moto of a running `up` stack; prints
         `READY {"name","url","port","pid"}`. Tests kill / SIGSTOP it without touching the rest.
+        Unseeded unless K > 0: then seed_synthetic.py fills it with K models x 6 versions
+        before READY (for batching tests).
 
 Both stay in the foreground. SIGINT, SIGTERM, SIGHUP or EOF on stdin (the parent died) stop
 exactly the processes this supervisor started: each runs in its own process group (mlflow
@@ -34,7 +39,14 @@ HERE = Path(__file__).resolve().parent
 PY = sys.executable
 REGION = "us-east-1"
 BUCKET = "mlflow"
-PROJECTS = [("fraud", "proxied"), ("churn", "direct"), ("recsys", "proxied")]
+# (server, artifact mode, {project: workspace} or None). A server with workspaces runs with
+# --enable-workspaces and is one project per workspace; the others are one project each.
+SERVERS = [
+    ("fraud", "proxied", None),
+    ("churn", "direct", None),
+    ("recsys", "proxied", None),
+    ("lab", "direct", {"lab-a": "team-a", "lab-b": "team-b"}),
+]
 START_DEADLINE_S = 120
 SEED_DEADLINE_S = 300
 
@@ -204,7 +216,8 @@ def server_env(moto_port: int) -> dict:
     }
 
 
-def start_mlflow(sup: Supervisor, name: str, mode: str, port: int, workdir: Path, env: dict) -> dict:
+def start_mlflow(sup: Supervisor, name: str, mode: str, port: int, workdir: Path, env: dict,
+                 workspaces: bool = False) -> dict:
     workdir.mkdir(parents=True)
     db = workdir / "mlflow.db"
     destination = f"s3://{BUCKET}/{name}"
@@ -212,6 +225,9 @@ def start_mlflow(sup: Supervisor, name: str, mode: str, port: int, workdir: Path
         artifacts = ["--artifacts-destination", destination]
     else:
         artifacts = ["--no-serve-artifacts", "--default-artifact-root", destination]
+    if workspaces:  # needs a SQL backend and --default-artifact-root (MLflow 3.10+)
+        # Experiments then land under <root>/workspaces/<workspace>/<experiment id>.
+        artifacts += ["--enable-workspaces"]
     # cwd=workdir so anything MLflow drops in its working directory stays inside DIR.
     # The child (and log) key is the workdir name: unique per `stack.py mlflow` instance.
     p = sup.start(workdir.name, [PY, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{db}",
@@ -251,13 +267,28 @@ def start_moto(sup: Supervisor, port: int, cwd: Path) -> None:
     log(f"moto up on :{port}, bucket {BUCKET} created ({time.monotonic() - started:.1f}s)")
 
 
-def seed_all(sup: Supervisor, servers: list[dict], env: dict, cwd: Path) -> None:
+def create_workspaces(url: str, workspaces: list[str]) -> None:
+    """POST /api/3.0/mlflow/workspaces for each name (201 on success) on a workspaces server."""
+    for ws in workspaces:
+        req = urllib.request.Request(
+            f"{url}/api/3.0/mlflow/workspaces", method="POST",
+            data=json.dumps({"name": ws, "description": f"Workspace {ws} of the local stack"}).encode(),
+            headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10):
+                pass
+        except urllib.error.HTTPError as e:
+            raise StartupError(f"creating workspace {ws} on {url}: HTTP {e.code} "
+                               f"{e.read().decode(errors='replace')[:300]}") from None
+
+
+def run_seeders(sup: Supervisor, seeders: dict[str, tuple[str, list]], env: dict, cwd: Path) -> None:
+    """Run the seed scripts in parallel: child key -> (label, argv after PY). Raises on failure."""
     started = time.monotonic()
     pending = {}
-    for s in servers:
-        name = f"seed-{s['name']}"
-        sup.start(name, [PY, HERE / "seed.py", s["name"], s["url"]], env, cwd=cwd)
-        pending[name] = s["name"]
+    for name, (label, argv) in seeders.items():
+        sup.start(name, [PY, *argv], env, cwd=cwd)
+        pending[name] = label
     while pending:
         for name in list(pending):
             code = sup.children[name].poll()
@@ -268,8 +299,13 @@ def seed_all(sup: Supervisor, servers: list[dict], env: dict, cwd: Path) -> None
         if pending and time.monotonic() - started > SEED_DEADLINE_S:
             raise StartupError(f"seeding {', '.join(pending.values())} took over {SEED_DEADLINE_S}s")
         time.sleep(0.2)
-    for name in [n for n in sup.children if n.startswith("seed-")]:
+    for name in seeders:
         del sup.children[name]  # finished; nothing left to stop
+
+
+def seed_all(sup: Supervisor, servers: list[dict], env: dict, cwd: Path) -> None:
+    run_seeders(sup, {f"seed-{s['name']}": (s["name"], [HERE / "seed.py", s["name"], s["url"]])
+                      for s in servers}, env, cwd)
 
 
 def gateway_yaml(moto_port: int, servers: list[dict]) -> str:
@@ -288,8 +324,10 @@ def gateway_yaml(moto_port: int, servers: list[dict]) -> str:
         "projects:",
     ]
     for s in servers:
-        lines += [f"  - name: {s['name']}", "    mlflow:", f"      url: {s['url']}",
-                  "      timeoutMs: 5000"]
+        lines += [f"  - name: {s['name']}", "    mlflow:", f"      url: {s['url']}"]
+        if s.get("workspace"):  # sent as X-MLFLOW-WORKSPACE
+            lines += [f"      workspace: {s['workspace']}"]
+        lines += ["      timeoutMs: 5000"]
         if s["mode"] == "proxied":  # what mlflow-artifacts:/ maps to
             lines += ["    artifacts:", f"      destination: {s['artifactsDestination']}"]
     return "\n".join(lines) + "\n"
@@ -305,27 +343,38 @@ def cmd_up(args, sup: Supervisor, base: Path) -> None:
     # Fresh state every time: moto is in-memory, so old DBs would point at missing artifacts.
     for stale in ["stack.json", "registry-graph.yaml"]:
         (base / stale).unlink(missing_ok=True)
-    for d in ["extra", *(name for name, _ in PROJECTS)]:
+    for d in ["extra", *(name for name, _, _ in SERVERS)]:
         shutil.rmtree(base / d, ignore_errors=True)
 
-    moto_port, *ports = free_ports(1 + len(PROJECTS))
+    moto_port, *ports = free_ports(1 + len(SERVERS))
     start_moto(sup, moto_port, cwd=base)
     env = server_env(moto_port)
-    servers = [start_mlflow(sup, name, mode, port, base / name, env)
-               for (name, mode), port in zip(PROJECTS, ports)]
+    servers = [start_mlflow(sup, name, mode, port, base / name, env, workspaces=bool(ws))
+               for (name, mode, ws), port in zip(SERVERS, ports)]
     wait_healthy(sup, {s["name"]: s for s in servers})
+    for s, (_, _, ws) in zip(servers, SERVERS):
+        if ws:
+            create_workspaces(s["url"], list(ws.values()))
     if not args.no_seed:
         seed_all(sup, servers, env, cwd=base)
+
+    projects = []
+    for s, (_, _, ws) in zip(servers, SERVERS):
+        if ws:
+            projects += [{**s, "name": project, "workspace": workspace}
+                         for project, workspace in ws.items()]
+        else:
+            projects.append(s)
 
     stack = {
         "python": PY,
         "s3": {"endpoint": env["MLFLOW_S3_ENDPOINT_URL"], "region": REGION,
                "accessKeyId": "testing", "secretAccessKey": "testing", "bucket": BUCKET},
         "moto": {"pid": sup.children["moto"].pid, "port": moto_port},
-        "projects": servers,
+        "projects": projects,
         "env": env,
     }
-    write_atomic(base / "registry-graph.yaml", gateway_yaml(moto_port, servers))
+    write_atomic(base / "registry-graph.yaml", gateway_yaml(moto_port, projects))
     write_atomic(base / "stack.json", json.dumps(stack, indent=2) + "\n")
     print(f"READY {base / 'stack.json'}", flush=True)
 
@@ -334,25 +383,32 @@ def cmd_mlflow(args, sup: Supervisor, base: Path) -> None:
     if not (base / "stack.json").exists():
         raise StartupError(f"no {base / 'stack.json'}: run `stack.py up --dir {base}` first")
     stack = json.loads((base / "stack.json").read_text())
-    if args.name in {p["name"] for p in stack["projects"]}:
+    if args.name in {p["name"] for p in stack["projects"]} | {name for name, _, _ in SERVERS}:
         raise StartupError(f"{args.name!r} is a project of the main stack; pick another name")
     port, = free_ports(1)
     # A fresh directory per instance: the same NAME can be started again after a kill.
     workdir = base / "extra" / f"{args.name}-{os.getpid()}"
     server = start_mlflow(sup, args.name, "proxied", port, workdir, stack["env"])
     wait_healthy(sup, {workdir.name: server})
+    if args.seed_models > 0:
+        run_seeders(sup, {f"seed-{workdir.name}": (
+            f"{args.name} with {args.seed_models} synthetic models",
+            [HERE / "seed_synthetic.py", args.name, server["url"], args.seed_models])},
+            stack["env"], cwd=workdir)
     print("READY " + json.dumps({k: server[k] for k in ("name", "url", "port", "pid")}), flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    up = sub.add_parser("up", help="start moto + the three seeded MLflow servers")
+    up = sub.add_parser("up", help="start moto + the four seeded MLflow servers")
     up.add_argument("--dir", required=True, type=Path)
     up.add_argument("--no-seed", action="store_true")
-    extra = sub.add_parser("mlflow", help="start one extra unseeded MLflow server")
+    extra = sub.add_parser("mlflow", help="start one extra MLflow server (unseeded by default)")
     extra.add_argument("--dir", required=True, type=Path)
     extra.add_argument("--name", required=True)
+    extra.add_argument("--seed-models", type=int, default=0, metavar="K",
+                       help="seed K synthetic models x 6 versions (seed_synthetic.py) before READY")
     args = parser.parse_args()
 
     base = args.dir.resolve()

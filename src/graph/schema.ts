@@ -3,18 +3,29 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { ModelResolver } from "./model/model.resolver.js";
 import { ProjectModelsResolver } from "./model/project-models.resolver.js";
+import { NodeResolver } from "./node/node.resolver.js";
 import { ProjectResolver } from "./project/project.resolver.js";
-import { ModelAliasesResolver } from "./version/model-aliases.resolver.js";
+import { RunResolver } from "./run/run.resolver.js";
+import { VersionRunResolver } from "./run/version-run.resolver.js";
+import { AliasVersionResolver, ModelAliasesResolver } from "./version/model-aliases.resolver.js";
+import { ModelVersionsResolver } from "./version/model-versions.resolver.js";
 import { VersionResolver } from "./version/version.resolver.js";
+import { VersionsResolver } from "./version/versions.resolver.js";
 
 export function buildGraphSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
+      NodeResolver,
       ProjectResolver,
       ProjectModelsResolver,
       ModelResolver,
       ModelAliasesResolver,
+      AliasVersionResolver,
+      ModelVersionsResolver,
       VersionResolver,
+      VersionsResolver,
+      VersionRunResolver,
+      RunResolver,
     ],
     validate: false,
   });

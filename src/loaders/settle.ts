@@ -4,7 +4,7 @@
  */
 export async function settleEach<K, V>(
   keys: readonly K[],
-  task: (key: K) => Promise<V>,
+  task: (key: K, index: number) => Promise<V>,
 ): Promise<(V | Error)[]> {
   const results = await Promise.allSettled(keys.map(task));
   return results.map((r) =>

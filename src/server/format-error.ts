@@ -1,6 +1,7 @@
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { ErrorCode } from "../graph/common/errors.js";
+import { ErrorCode, fromMlflowError } from "../graph/common/errors.js";
+import { MlflowError } from "../sources/mlflow/errors.js";
 import type { Logger } from "./logger.js";
 
 // Codes of errors that are meant for the client; anything else is a bug or an unexpected
@@ -19,9 +20,15 @@ const intendedCodes = new Set<unknown>([
 /** Keeps intended errors as they are (minus any stack trace) and masks the rest. */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof MlflowError) {
+      // An upstream failure reaching a field: typed and naming its project, wherever it came from.
+      const typed = fromMlflowError(original);
+      return { ...formatted, message: typed.message, extensions: { ...typed.extensions } };
+    }
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     if (intendedCodes.has(extensions.code)) return { ...formatted, extensions };
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, "unexpected error");
+    logger.error({ err: original, path: formatted.path }, "unexpected error");
     return {
       message: "Internal server error",
       locations: formatted.locations,

@@ -78,12 +78,14 @@ describe("registry-graph CLI", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ projects { name } }" }),
     });
-    expect(
-      ((await response.json()) as { data: { projects: unknown[] } }).data.projects,
-    ).toHaveLength(3);
-
-    child.kill("SIGTERM");
-    const [code] = await once(child, "exit");
+    const exited = once(child, "exit");
+    try {
+      const { data } = (await response.json()) as { data: { projects: unknown[] } };
+      expect(data.projects).toHaveLength(testStack().state.projects.length);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const [code] = await exited;
     expect(code).toBe(0);
   });
 });

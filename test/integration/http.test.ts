@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
-import { stackConfig } from "../support/stack.js";
+import { stackConfig, testStack } from "../support/stack.js";
 
 let gateway: TestGateway;
 beforeAll(async () => {
@@ -34,7 +34,9 @@ describe("HTTP surface", () => {
       },
     );
     expect(get.status).toBe(200);
-    expect(((await get.json()) as { data: { projects: unknown[] } }).data.projects).toHaveLength(3);
+    expect(((await get.json()) as { data: { projects: unknown[] } }).data.projects).toHaveLength(
+      testStack().state.projects.length,
+    );
   });
 
   it("reports liveness and per-project readiness", async () => {
@@ -48,7 +50,7 @@ describe("HTTP surface", () => {
       s3: { up: boolean }[];
     };
     expect(body.ready).toBe(true);
-    expect(body.projects.map((p) => p.up)).toEqual([true, true, true]);
+    expect(body.projects.map((p) => p.up)).toEqual(testStack().state.projects.map(() => true));
     expect(body.s3.length).toBeGreaterThan(0);
     expect(body.s3.every((b) => b.up)).toBe(true);
   });

@@ -23,9 +23,12 @@ export async function stackConfig(): Promise<Config> {
 
 /** GET a path of one project's MLflow directly, bypassing the gateway, as ground truth. */
 export async function mlflowGet<T>(project: string, path: string): Promise<T> {
-  const url = testStack().state.projects.find((p) => p.name === project)?.url;
-  if (!url) throw new Error(`the stack has no project ${project}`);
-  const response = await fetch(`${url}/${path}`);
+  const entry = testStack().state.projects.find((p) => p.name === project);
+  if (!entry) throw new Error(`the stack has no project ${project}`);
+  const headers: Record<string, string> = entry.workspace
+    ? { "x-mlflow-workspace": entry.workspace }
+    : {};
+  const response = await fetch(`${entry.url}/${path}`, { headers });
   if (!response.ok) throw new Error(`GET ${path} on ${project}: HTTP ${response.status}`);
   const type = response.headers.get("content-type") ?? "";
   return (type.includes("json") ? await response.json() : await response.text()) as T;

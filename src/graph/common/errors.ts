@@ -37,12 +37,14 @@ const codeByKind: Record<MlflowErrorKind, ErrorCode> = {
   UPSTREAM: ErrorCode.UPSTREAM_ERROR,
 };
 
-/** An upstream failure as the client sees it: typed, naming the project. Others pass through. */
+/** An upstream failure as the client sees it: typed, naming the project. */
+export function fromMlflowError(error: MlflowError): GraphQLError {
+  return userError(codeByKind[error.kind], error.message, { project: error.project });
+}
+
+/** MLflow failures become typed errors; anything else passes through as it is. */
 export function toGraphQLError(error: unknown): unknown {
-  if (error instanceof MlflowError) {
-    return userError(codeByKind[error.kind], error.message, { project: error.project });
-  }
-  return error;
+  return error instanceof MlflowError ? fromMlflowError(error) : error;
 }
 
 /** The same error, placed at the field that answered partially. */

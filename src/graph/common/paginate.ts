@@ -44,17 +44,19 @@ export function pageSize(args: PageArgs, limits: GraphContext["limits"]): number
 /**
  * A keyset page: the cursor is the sort key of the last item seen, so paging neither skips
  * nor repeats items when others are added or removed between pages (an offset would).
- * `items` must be sorted by `keyOf` and keys must be unique.
+ * `items` must be sorted by `keyOf` (descending when asked) and keys must be unique.
  */
 export function keysetPage<T>(
   items: readonly T[],
   keyOf: (item: T) => SortKey,
   args: PageArgs,
   limits: GraphContext["limits"],
+  descending = false,
 ): Page<T> {
   const first = pageSize(args, limits);
   const after = args.after ? decodeCursor(args.after) : null;
-  const start = after ? items.findIndex((item) => compareKeys(keyOf(item), after) > 0) : 0;
+  const order = descending ? -1 : 1;
+  const start = after ? items.findIndex((item) => order * compareKeys(keyOf(item), after) > 0) : 0;
   const from = start === -1 ? items.length : start;
   const edges = items
     .slice(from, from + first)
@@ -69,4 +71,17 @@ export function keysetPage<T>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/** Sorts by key, in place, and pages: the one way lists of this API are ordered and cut. */
+export function sortAndPage<T>(
+  items: T[],
+  keyOf: (item: T) => SortKey,
+  args: PageArgs,
+  limits: GraphContext["limits"],
+  descending = false,
+): Page<T> {
+  const order = descending ? -1 : 1;
+  items.sort((a, b) => order * compareKeys(keyOf(a), keyOf(b)));
+  return keysetPage(items, keyOf, args, limits, descending);
 }

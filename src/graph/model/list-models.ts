@@ -1,31 +1,44 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
-import type { GraphContext } from "../context.js";
 import type { Page } from "../common/connection.js";
-import { atPath } from "../common/errors.js";
-import type { PageArgs } from "../common/page.args.js";
-import { compareKeys, keysetPage, type SortKey } from "../common/paginate.js";
+import { OrderDirection } from "../common/order-direction.enum.js";
+import { sortAndPage, type SortKey } from "../common/paginate.js";
+import { fromEachProject } from "../common/settle-projects.js";
+import { matchesTag } from "../common/tag-filter.input.js";
+import type { GraphContext } from "../context.js";
+import type { ModelFilter } from "./model-filter.input.js";
+import { ModelOrderField } from "./model-order.input.js";
+import type { ProjectModelsArgs } from "./models.args.js";
 
-const byName = (m: RegisteredModel): SortKey => [m.name, m.project];
+const sortKeys: Record<ModelOrderField, (m: RegisteredModel) => SortKey> = {
+  [ModelOrderField.NAME]: (m) => [m.name, m.project],
+  [ModelOrderField.UPDATED_AT]: (m) => [m.updatedAt.getTime(), m.name, m.project],
+};
+
+function matches(model: RegisteredModel, filter: ModelFilter | null | undefined): boolean {
+  if (!filter) return true;
+  const { nameContains, tag, hasAlias } = filter;
+  if (nameContains && !model.name.toLowerCase().includes(nameContains.toLowerCase())) return false;
+  if (tag && !matchesTag(model.tags, tag)) return false;
+  if (hasAlias && !model.aliases.some((a) => a.alias === hasAlias)) return false;
+  return true;
+}
 
 /**
- * Models of several projects as one list sorted by name, then project. A project that fails
- * costs only its own models: the page has the rest and the error is reported at this field.
+ * Models of several projects as one list. Each project's models come from one paged listing
+ * (names, tags and aliases included), so filters and order are applied here, the same for
+ * every project, and the keyset cursor holds across projects.
  */
 export async function listModels(
   ctx: GraphContext,
   projects: readonly string[],
-  args: PageArgs,
+  args: ProjectModelsArgs,
   info: GraphQLResolveInfo,
 ): Promise<Page<RegisteredModel>> {
-  const results = await Promise.allSettled(
-    projects.map((project) => ctx.loaders.modelsOfProject.load(project)),
+  const models = await fromEachProject(ctx, projects, info, async (project) =>
+    (await ctx.loaders.modelsOfProject.load(project)).filter((m) => matches(m, args.filter)),
   );
-  const models: RegisteredModel[] = [];
-  for (const result of results) {
-    if (result.status === "fulfilled") models.push(...result.value);
-    else ctx.partialErrors.push(atPath(result.reason, info));
-  }
-  models.sort((a, b) => compareKeys(byName(a), byName(b)));
-  return keysetPage(models, byName, args, ctx.limits);
+  const order = args.orderBy ?? { field: ModelOrderField.NAME, direction: OrderDirection.ASC };
+  const descending = order.direction === OrderDirection.DESC;
+  return sortAndPage(models, sortKeys[order.field], args, ctx.limits, descending);
 }

@@ -1,8 +1,9 @@
 import { DateTimeResolver } from "graphql-scalars";
+import { Node } from "../node/node.interface.js";
 import { Field, ObjectType } from "type-graphql";
 import { Tag } from "../common/tag.type.js";
 
-@ObjectType({ description: "A registered model of one project." })
+@ObjectType({ implements: Node, description: "A registered model of one project." })
 export class Model {
   @Field({ description: "Unique within its project; the same name may exist in others." })
   name!: string;

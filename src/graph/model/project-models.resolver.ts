@@ -2,13 +2,13 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import type { Page } from "../common/connection.js";
-import { PageArgs } from "../common/page.args.js";
 import type { GraphContext } from "../context.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
 import { listModels } from "./list-models.js";
 import { loadModel } from "./load-model.js";
 import { ModelConnection } from "./model-connection.type.js";
 import { Model } from "./model.type.js";
+import { ProjectModelsArgs } from "./models.args.js";
 
 @Resolver(() => Project)
 export class ProjectModelsResolver {
@@ -24,7 +24,7 @@ export class ProjectModelsResolver {
   @FieldResolver(() => ModelConnection)
   models(
     @Root() project: ProjectRoot,
-    @Args(() => PageArgs) args: PageArgs,
+    @Args(() => ProjectModelsArgs) args: ProjectModelsArgs,
     @Ctx() ctx: GraphContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<RegisteredModel>> {

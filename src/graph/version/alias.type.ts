@@ -1,16 +1,15 @@
 import { Field, ObjectType } from "type-graphql";
-import { Version, type VersionRoot } from "./version.type.js";
 
+/** An alias of a model, and the version number it points to. */
 export interface AliasRoot {
   alias: string;
-  version: VersionRoot;
+  project: string;
+  model: string;
+  number: number;
 }
 
 @ObjectType({ description: "A named pointer (`champion`) to one version of a model." })
 export class Alias {
   @Field()
   alias!: string;
-
-  @Field(() => Version)
-  version!: VersionRoot;
 }

@@ -1,7 +1,10 @@
-import { FieldResolver, Resolver, Root } from "type-graphql";
-import type { RegisteredModel } from "../../sources/mlflow/types.js";
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
+import type { GraphContext } from "../context.js";
 import { Model } from "../model/model.type.js";
 import { Alias, type AliasRoot } from "./alias.type.js";
+import { loadVersion } from "./load-version.js";
+import { Version } from "./version.type.js";
 
 @Resolver(() => Model)
 export class ModelAliasesResolver {
@@ -10,8 +13,18 @@ export class ModelAliasesResolver {
     return model.aliases
       .map(({ alias, version }) => ({
         alias,
-        version: { project: model.project, model: model.name, number: version },
+        project: model.project,
+        model: model.name,
+        number: version,
       }))
       .sort((a, b) => (a.alias < b.alias ? -1 : 1));
+  }
+}
+
+@Resolver(() => Alias)
+export class AliasVersionResolver {
+  @FieldResolver(() => Version)
+  version(@Root() alias: AliasRoot, @Ctx() ctx: GraphContext): Promise<ModelVersion> {
+    return loadVersion(ctx, alias.project, alias.model, alias.number);
   }
 }

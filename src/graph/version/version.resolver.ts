@@ -1,20 +1,38 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import type { RegisteredModel } from "../../sources/mlflow/types.js";
-import type { GraphContext } from "../context.js";
+import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
 import { encodeId } from "../common/global-id.js";
-import { Model } from "../model/model.type.js";
+import type { GraphContext } from "../context.js";
 import { loadModel } from "../model/load-model.js";
-import { Version, type VersionRoot } from "./version.type.js";
+import { Model } from "../model/model.type.js";
+import { Project, type ProjectRoot } from "../project/project.type.js";
+import { Version } from "./version.type.js";
 
 @Resolver(() => Version)
 export class VersionResolver {
   @FieldResolver(() => ID)
-  id(@Root() version: VersionRoot): string {
+  id(@Root() version: ModelVersion): string {
     return encodeId("Version", version.project, version.model, version.number);
   }
 
   @FieldResolver(() => Model)
-  model(@Root() version: VersionRoot, @Ctx() ctx: GraphContext): Promise<RegisteredModel> {
+  model(@Root() version: ModelVersion, @Ctx() ctx: GraphContext): Promise<RegisteredModel> {
     return loadModel(ctx, version.project, version.model);
+  }
+
+  @FieldResolver(() => Project)
+  project(@Root() version: ModelVersion): ProjectRoot {
+    return { name: version.project };
+  }
+
+  @FieldResolver(() => [String], {
+    description:
+      "Aliases pointing here, from the model's alias map (MLflow's version search leaves them out).",
+  })
+  async aliases(@Root() version: ModelVersion, @Ctx() ctx: GraphContext): Promise<string[]> {
+    const model = await loadModel(ctx, version.project, version.model);
+    return model.aliases
+      .filter((a) => a.version === version.number)
+      .map((a) => a.alias)
+      .sort();
   }
 }

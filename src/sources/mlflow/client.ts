@@ -1,14 +1,34 @@
 import type { UpstreamCalls } from "../calls.js";
-import { toRegisteredModel } from "./map.js";
-import { paginate } from "./paginate.js";
-import type { MlflowTransport } from "./transport.js";
-import type { RegisteredModel, ServerStatus } from "./types.js";
-import type { WireGetRegisteredModel, WireSearchRegisteredModels } from "./wire.js";
 import { toMlflowError } from "./errors.js";
+import { inList, LOGGED_MODEL_ID, RUN_ID } from "./filter.js";
+import { toLoggedModel, toModelVersion, toRegisteredModel, toRun } from "./map.js";
+import { paginate } from "./paginate.js";
+import type { MlflowRequest, MlflowTransport } from "./transport.js";
+import type { LoggedModel, ModelVersion, RegisteredModel, Run, ServerStatus } from "./types.js";
+import type {
+  WireGetRegisteredModel,
+  WirePage,
+  WireSearchExperiments,
+  WireSearchLoggedModels,
+  WireSearchModelVersions,
+  WireSearchRegisteredModels,
+  WireSearchRuns,
+} from "./wire.js";
 
 const API = "api/2.0/mlflow";
-/** registered-models/search refuses more than this per page (MLFLOW.md §1.2). */
+// Page sizes: each at or under what the server accepts (MLFLOW.md §1.2, §3), large enough
+// that a page rarely needs a second call.
 const REGISTERED_MODELS_PAGE = 1000;
+const MODEL_VERSIONS_PAGE = 5000;
+const EXPERIMENTS_PAGE = 1000;
+const RUNS_PAGE = 1000;
+const LOGGED_MODELS_PAGE = 1000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 /** One project's MLflow, as seen by one GraphQL request (its calls are counted there). */
 export class MlflowClient {
@@ -21,49 +41,58 @@ export class MlflowClient {
     return this.transport.project.name;
   }
 
+  private request<T>(req: MlflowRequest): Promise<T> {
+    return this.transport.request<T>(req, this.calls);
+  }
+
+  /** Every item of every page of a read-only search. */
+  private async collect<TPage extends WirePage, T>(
+    fetchPage: (pageToken: string | undefined) => Promise<TPage>,
+    itemsOf: (page: TPage) => T[],
+  ): Promise<T[]> {
+    const items: T[] = [];
+    for await (const page of paginate(fetchPage)) items.push(...itemsOf(page));
+    return items;
+  }
+
   /** Never throws: a server that cannot answer is reported as down, with the reason. */
   async status(): Promise<ServerStatus> {
     const started = performance.now();
+    const latencyMs = () => Math.round(performance.now() - started);
     try {
-      const version = await this.transport.request<string>(
-        { method: "GET", path: "version", readOnly: true, responseType: "text" },
-        this.calls,
-      );
+      const version = await this.request<string>({
+        method: "GET",
+        path: "version",
+        readOnly: true,
+        responseType: "text",
+      });
       return {
         up: true,
         mlflowVersion: version.trim() || null,
-        latencyMs: Math.round(performance.now() - started),
+        latencyMs: latencyMs(),
         error: null,
       };
     } catch (error) {
-      return {
-        up: false,
-        mlflowVersion: null,
-        latencyMs: Math.round(performance.now() - started),
-        error: toMlflowError(this.project, error).message,
-      };
+      const reason = toMlflowError(this.project, error).message;
+      return { up: false, mlflowVersion: null, latencyMs: latencyMs(), error: reason };
     }
   }
 
   async getRegisteredModel(name: string): Promise<RegisteredModel> {
-    const body = await this.transport.request<WireGetRegisteredModel>(
-      {
-        method: "GET",
-        path: `${API}/registered-models/get`,
-        searchParams: { name },
-        readOnly: true,
-      },
-      this.calls,
-    );
+    const body = await this.request<WireGetRegisteredModel>({
+      method: "GET",
+      path: `${API}/registered-models/get`,
+      searchParams: { name },
+      readOnly: true,
+    });
     return toRegisteredModel(this.project, body.registered_model ?? { name });
   }
 
   /** Every registered model of the project, all pages, in MLflow's `name ASC` order. */
-  async listRegisteredModels(): Promise<RegisteredModel[]> {
-    const models: RegisteredModel[] = [];
-    const pages = paginate((pageToken) =>
-      this.transport.request<WireSearchRegisteredModels>(
-        {
+  listRegisteredModels(): Promise<RegisteredModel[]> {
+    return this.collect(
+      (pageToken) =>
+        this.request<WireSearchRegisteredModels>({
           method: "GET",
           path: `${API}/registered-models/search`,
           searchParams: {
@@ -72,15 +101,102 @@ export class MlflowClient {
             ...(pageToken ? { page_token: pageToken } : {}),
           },
           readOnly: true,
-        },
-        this.calls,
+        }),
+      (page) => (page.registered_models ?? []).map((m) => toRegisteredModel(this.project, m)),
+    );
+  }
+
+  /**
+   * Every model version matching a filter (all versions without one), all pages. MLflow
+   * leaves `aliases` empty here (MLFLOW.md §1.3); they come from the registered model.
+   */
+  searchModelVersions(filter?: string): Promise<ModelVersion[]> {
+    return this.collect(
+      (pageToken) =>
+        this.request<WireSearchModelVersions>({
+          method: "GET",
+          path: `${API}/model-versions/search`,
+          searchParams: {
+            max_results: MODEL_VERSIONS_PAGE,
+            ...(filter ? { filter } : {}),
+            ...(pageToken ? { page_token: pageToken } : {}),
+          },
+          readOnly: true,
+        }),
+      (page) => (page.model_versions ?? []).map((v) => toModelVersion(this.project, v)),
+    );
+  }
+
+  /** Ids of every experiment, deleted ones too: runs and logged models are searched within them. */
+  listExperimentIds(): Promise<string[]> {
+    return this.collect(
+      (pageToken) =>
+        this.request<WireSearchExperiments>({
+          method: "POST",
+          path: `${API}/experiments/search`,
+          json: { max_results: EXPERIMENTS_PAGE, view_type: "ALL", page_token: pageToken },
+          readOnly: true,
+        }),
+      (page) => (page.experiments ?? []).map((e) => e.experiment_id ?? ""),
+    );
+  }
+
+  /**
+   * The runs with these ids (deleted ones too) among the experiments: one POST per page of
+   * ids, so a page of answers never needs a second call.
+   */
+  async searchRuns(experimentIds: readonly string[], runIds: readonly string[]): Promise<Run[]> {
+    const valid = runIds.filter((id) => RUN_ID.test(id));
+    if (experimentIds.length === 0 || valid.length === 0) return [];
+    const pages = await Promise.all(
+      chunks(valid, RUNS_PAGE).map((ids) =>
+        this.collect(
+          (pageToken) =>
+            this.request<WireSearchRuns>({
+              method: "POST",
+              path: `${API}/runs/search`,
+              json: {
+                experiment_ids: experimentIds,
+                filter: inList("attributes.run_id", ids),
+                run_view_type: "ALL",
+                max_results: RUNS_PAGE,
+                page_token: pageToken,
+              },
+              readOnly: true,
+            }),
+          (page) => (page.runs ?? []).map((r) => toRun(this.project, r)),
+        ),
       ),
     );
-    for await (const page of pages) {
-      for (const wire of page.registered_models ?? []) {
-        models.push(toRegisteredModel(this.project, wire));
-      }
-    }
-    return models;
+    return pages.flat();
+  }
+
+  /** MLflow 3 logged models by id, among the experiments. */
+  async searchLoggedModels(
+    experimentIds: readonly string[],
+    modelIds: readonly string[],
+  ): Promise<LoggedModel[]> {
+    const valid = modelIds.filter((id) => LOGGED_MODEL_ID.test(id));
+    if (experimentIds.length === 0 || valid.length === 0) return [];
+    const pages = await Promise.all(
+      chunks(valid, LOGGED_MODELS_PAGE).map((ids) =>
+        this.collect(
+          (pageToken) =>
+            this.request<WireSearchLoggedModels>({
+              method: "POST",
+              path: `${API}/logged-models/search`,
+              json: {
+                experiment_ids: experimentIds,
+                filter: inList("model_id", ids),
+                max_results: LOGGED_MODELS_PAGE,
+                page_token: pageToken,
+              },
+              readOnly: true,
+            }),
+          (page) => (page.models ?? []).map((m) => toLoggedModel(this.project, m)),
+        ),
+      ),
+    );
+    return pages.flat();
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { GraphQLError } from "graphql";
 import { notFound } from "../../../src/graph/common/errors.js";
 import { createFormatError } from "../../../src/server/format-error.js";
+import { MlflowError } from "../../../src/sources/mlflow/errors.js";
 import { createLogger } from "../../../src/server/logger.js";
 
 const formatError = createFormatError(createLogger("silent"));
@@ -41,6 +42,18 @@ describe("formatError", () => {
       path: ["models"],
       locations: undefined,
       extensions: { code: "INTERNAL_SERVER_ERROR" },
+    });
+  });
+});
+
+describe("formatError with upstream failures", () => {
+  it("types an MLflow failure that reached a field and names its project", () => {
+    const original = new MlflowError("fraud", "TIMEOUT", 'MLflow of project "fraud" timed out');
+    const error = new GraphQLError(original.message, { originalError: original });
+    expect(formatError({ message: original.message, path: ["model", "run"] }, error)).toEqual({
+      message: 'MLflow of project "fraud" timed out',
+      path: ["model", "run"],
+      extensions: { code: "UPSTREAM_TIMEOUT", project: "fraud" },
     });
   });
 });

@@ -1,0 +1,45 @@
+import type { ModelVersion } from "../../sources/mlflow/types.js";
+import { quoteKey, quoteValue } from "../../sources/mlflow/filter.js";
+import type { GraphContext } from "../context.js";
+import { matchesVersion, type VersionFilter } from "./version-filter.input.js";
+
+/**
+ * The MLflow filter (the run id is safe: validateVersionFilter checked its shape) for the conditions MLflow can apply itself (tag, run id), each only when
+ * it can be quoted exactly; the rest (alias, stage, anything unquotable) is applied here.
+ */
+function pushDown(filter: VersionFilter): string | null {
+  const parts: string[] = [];
+  if (filter.runId) parts.push(`run_id = '${filter.runId}'`);
+  if (filter.tag) {
+    const key = quoteKey(filter.tag.key);
+    const value = filter.tag.value == null ? null : quoteValue(filter.tag.value);
+    if (key && value) parts.push(`tags.${key} = ${value}`);
+  }
+  return parts.length > 0 ? parts.join(" AND ") : null;
+}
+
+/** Versions of one project that match the filter, in one or two upstream calls. */
+export async function findVersions(
+  ctx: GraphContext,
+  project: string,
+  filter: VersionFilter | null | undefined,
+): Promise<ModelVersion[]> {
+  const models = await ctx.loaders.modelsOfProject.load(project);
+  const aliasesOf = new Map(models.map((m) => [m.name, m.aliases]));
+  let candidates: ModelVersion[];
+  if (filter?.alias) {
+    // Only the versions the alias names: the alias map comes with the model listing.
+    const named = models.filter((m) => m.aliases.some((a) => a.alias === filter.alias));
+    candidates = (
+      await Promise.all(
+        named.map((m) => ctx.loaders.versionsOfModel.load({ project, name: m.name })),
+      )
+    ).flat();
+  } else {
+    const pushed = filter ? pushDown(filter) : null;
+    candidates = pushed
+      ? await ctx.loaders.versionSearch.load({ project, filter: pushed })
+      : await ctx.loaders.versionsOfProject.load(project);
+  }
+  return candidates.filter((v) => matchesVersion(v, aliasesOf.get(v.model) ?? [], filter));
+}

@@ -1,0 +1,33 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { Args, Ctx, Info, Query, Resolver } from "type-graphql";
+import type { ModelVersion } from "../../sources/mlflow/types.js";
+import type { Page } from "../common/connection.js";
+import { sortAndPage } from "../common/paginate.js";
+import { fromEachProject } from "../common/settle-projects.js";
+import type { GraphContext } from "../context.js";
+import { requireProject } from "../project/project.lookup.js";
+import { findVersions } from "./find-versions.js";
+import { validateVersionFilter } from "./version-filter.input.js";
+import { VersionConnection } from "./version-connection.type.js";
+import { Version } from "./version.type.js";
+import { VersionsArgs } from "./versions.args.js";
+
+@Resolver(() => Version)
+export class VersionsResolver {
+  @Query(() => VersionConnection, {
+    description:
+      "Versions across projects (e.g. every version aliased `champion`), sorted by model name, project, then newest first.",
+  })
+  async versions(
+    @Args(() => VersionsArgs) args: VersionsArgs,
+    @Ctx() ctx: GraphContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<ModelVersion>> {
+    validateVersionFilter(args.filter);
+    const projects = args.projects?.map((p) => requireProject(ctx, p)) ?? ctx.projectNames;
+    const versions = await fromEachProject(ctx, [...new Set(projects)], info, (project) =>
+      findVersions(ctx, project, args.filter),
+    );
+    return sortAndPage(versions, (v) => [v.model, v.project, -v.number], args, ctx.limits);
+  }
+}

@@ -1,0 +1,45 @@
+import DataLoader from "dataloader";
+import { MlflowError } from "../sources/mlflow/errors.js";
+import type { RegisteredModel } from "../sources/mlflow/types.js";
+import { CALLS_BEFORE_LISTING, type ModelKey, modelKeyId } from "./keys.js";
+import type { MlflowClients } from "./mlflow-clients.js";
+import { groupBy, settleEach } from "./settle.js";
+
+function nullIfNotFound(error: unknown): null {
+  if (error instanceof MlflowError && error.kind === "NOT_FOUND") return null;
+  throw error;
+}
+
+export function createModelLoaders(mlflow: MlflowClients) {
+  /** All registered models of a project (aliases and latest versions come with them). */
+  const modelsOfProject = new DataLoader<string, RegisteredModel[]>((projects) =>
+    settleEach(projects, (project) => mlflow(project).listRegisteredModels()),
+  );
+
+  /** A model by name, or null when the project has none of that name. */
+  const model = new DataLoader<ModelKey, RegisteredModel | null, string>(
+    async (keys) => {
+      const found = new Map<string, RegisteredModel | null | Error>();
+      await Promise.all(
+        [...groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
+          if (projectKeys.length > CALLS_BEFORE_LISTING) {
+            const all = await modelsOfProject.load(project).catch((e: Error) => e);
+            for (const key of projectKeys) {
+              const hit = all instanceof Error ? all : all.find((m) => m.name === key.name);
+              found.set(modelKeyId(key), hit ?? null);
+            }
+            return;
+          }
+          const results = await settleEach(projectKeys, (key) =>
+            mlflow(project).getRegisteredModel(key.name).catch(nullIfNotFound),
+          );
+          projectKeys.forEach((key, i) => found.set(modelKeyId(key), results[i]!));
+        }),
+      );
+      return keys.map((key) => found.get(modelKeyId(key))!);
+    },
+    { cacheKeyFn: modelKeyId },
+  );
+
+  return { modelsOfProject, model };
+}

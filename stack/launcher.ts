@@ -135,15 +135,20 @@ export async function startStack(options: { dir: string; seed?: boolean }): Prom
   };
 }
 
-/** One more, unseeded MLflow server beside a running stack, for tests that stop or hang it. */
+/**
+ * One more MLflow server beside a running stack, for tests that stop or hang it, or that need
+ * a project of a given size (`seedModels` synthetic models with six versions each).
+ */
 export async function startExtraMlflow(
   stack: Pick<Stack, "dir" | "state">,
   name: string,
+  options: { seedModels?: number } = {},
 ): Promise<ExtraMlflow> {
+  const seed = options.seedModels ? ["--seed-models", String(options.seedModels)] : [];
   const { child, ready } = await spawnSupervisor(
     stack.state.python,
-    ["mlflow", "--dir", stack.dir, "--name", name],
-    2 * 60_000,
+    ["mlflow", "--dir", stack.dir, "--name", name, ...seed],
+    5 * 60_000,
   );
   const info = JSON.parse(ready) as Omit<ExtraMlflow, "stop">;
   return { ...info, stop: () => stopSupervisor(child) };

@@ -33,3 +33,28 @@ export async function mlflowGet<T>(project: string, path: string): Promise<T> {
   const type = response.headers.get("content-type") ?? "";
   return (type.includes("json") ? await response.json() : await response.text()) as T;
 }
+
+/** Ground-truth registered models of a project, straight from its MLflow. */
+export async function mlflowModels<T = Record<string, unknown>>(project: string): Promise<T[]> {
+  const body = await mlflowGet<{ registered_models?: T[] }>(
+    project,
+    "api/2.0/mlflow/registered-models/search?max_results=1000",
+  );
+  return body.registered_models ?? [];
+}
+
+/** Ground-truth versions of one model, straight from its MLflow. */
+export async function mlflowVersions<T = Record<string, unknown>>(
+  project: string,
+  model: string,
+): Promise<T[]> {
+  const name = model.includes("'") ? `"${model}"` : `'${model}'`;
+  const query = new URLSearchParams({ filter: `name = ${name}`, max_results: "1000" });
+  const body = await mlflowGet<{ model_versions?: T[] }>(
+    project,
+    `api/2.0/mlflow/model-versions/search?${query}`,
+  );
+  return body.model_versions ?? [];
+}
+
+export const stackProjects = () => testStack().state.projects.map((p) => p.name);

@@ -11,6 +11,11 @@ export class RunResolver {
     return encodeId("Run", run.project, run.id);
   }
 
+  @FieldResolver(() => String, { description: "MLflow's own run id." })
+  runId(@Root() run: RunData): string {
+    return run.id;
+  }
+
   @FieldResolver(() => Project)
   project(@Root() run: RunData): ProjectRoot {
     return { name: run.project };

@@ -10,9 +10,6 @@ import { Param } from "./param.type.js";
   description: "An MLflow run: the training that produced a version.",
 })
 export class Run {
-  @Field({ description: "MLflow's own run id." })
-  runId!: string;
-
   @Field(() => String, { nullable: true })
   name!: string | null;
 

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import type { ExtraMlflow } from "../../stack/launcher.js";
+import { DashboardDocument } from "../generated/graphql.js";
+import { startExtraProject } from "../support/extra-project.js";
+import { startTestGateway, type TestGateway } from "../support/gateway.js";
+import { stackConfig } from "../support/stack.js";
+
+// Two projects alike but for size: 5 and 60 models, six versions each, every version from
+// its own run, `champion` on version 4.
+const servers: ExtraMlflow[] = [];
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  const small = await startExtraProject("small", { seedModels: 5 });
+  const big = await startExtraProject("big", { seedModels: 60 });
+  servers.push(small.server, big.server);
+  const config = await stackConfig();
+  config.projects.push(small.project, big.project);
+  gateway = await startTestGateway(config);
+}, 300_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+async function dashboard(project: string) {
+  const response = await gateway.query(DashboardDocument, { projects: [project] });
+  expect(response.errors).toBeUndefined();
+  return { data: response.data!, calls: response.extensions!.upstreamCalls! };
+}
+
+describe("the dashboard query", () => {
+  it("costs the same upstream calls for 60 models as for 5", async () => {
+    const small = await dashboard("small");
+    const big = await dashboard("big");
+
+    expect(small.data.models.totalCount).toBe(5);
+    expect(big.data.models.totalCount).toBe(60);
+    expect(big.calls.byUpstream).toEqual({ "mlflow:big": small.calls.byUpstream["mlflow:small"] });
+    // models listing, every version of the project, experiment ids, runs by id.
+    expect(small.calls.total).toBe(4);
+  });
+
+  it("answers every field it asked for, at every size", async () => {
+    const { data } = await dashboard("big");
+    for (const { node: model } of data.models.edges) {
+      const champion = model.aliases.find((a) => a.alias === "champion")!;
+      expect(champion.version.number).toBe(4);
+      expect(champion.version.aliases).toEqual(["champion"]);
+      expect(champion.version.run!.metrics.map((m) => m.key).sort()).toEqual(["r2", "rmse"]);
+      const versions = model.versions.edges.map((e) => e.node);
+      expect(versions.map((v) => v.number)).toEqual([6, 5, 4, 3, 2]);
+      for (const version of versions) {
+        expect(version.run!.params.map((p) => p.key).sort()).toEqual(["alpha", "depth"]);
+      }
+      // Each version has a run of its own.
+      expect(new Set(versions.map((v) => v.run!.runId)).size).toBe(5);
+    }
+  });
+});

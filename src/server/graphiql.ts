@@ -73,8 +73,8 @@ export function graphiqlPage(defaultQuery: string): string {
 `;
 }
 
-export const EXAMPLE_QUERY = `# Every model of every project, with its aliases. Press the ▶ button.
-query Models {
+export const EXAMPLE_QUERY = `# Every project, every model with its aliases, and every champion.
+query Registry {
   projects {
     name
     status { up mlflowVersion latencyMs }
@@ -86,11 +86,13 @@ query Models {
         project { name }
         name
         description
-        tags { key value }
-        aliases { alias version { number } }
+        aliases { alias version { number stage run { metrics { key value } } } }
       }
     }
     pageInfo { hasNextPage endCursor }
+  }
+  versions(filter: { alias: "champion" }) {
+    edges { node { project { name } model { name } number source } }
   }
 }
 `;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { EXAMPLE_QUERY } from "../../src/server/graphiql.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { stackConfig, testStack } from "../support/stack.js";
 
@@ -24,6 +25,15 @@ describe("HTTP surface", () => {
       expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     }
     expect((await fetch(`${gateway.url}/graphiql/../../package.json`)).status).toBe(404);
+  });
+
+  it("answers the example query GraphiQL opens with, with data from every project", async () => {
+    const { data, errors } = await gateway.query<{
+      models: { edges: { node: { project: { name: string } } }[] };
+    }>(EXAMPLE_QUERY);
+    expect(errors).toBeUndefined();
+    const projects = new Set(data!.models.edges.map((e) => e.node.project.name));
+    expect(projects).toEqual(new Set(testStack().state.projects.map((p) => p.name)));
   });
 
   it("still answers GraphQL over GET and POST on the same path", async () => {

@@ -49,7 +49,11 @@ describe("formatError", () => {
 describe("formatError with upstream failures", () => {
   it("types an MLflow failure that reached a field and names its project", () => {
     const original = new MlflowError("fraud", "TIMEOUT", 'MLflow of project "fraud" timed out');
-    const error = new GraphQLError(original.message, { originalError: original });
+    // As graphql-js reports a resolver's throw: located at the field, wrapping the original.
+    const error = new GraphQLError(original.message, {
+      originalError: original,
+      path: ["model", "run"],
+    });
     expect(formatError({ message: original.message, path: ["model", "run"] }, error)).toEqual({
       message: 'MLflow of project "fraud" timed out',
       path: ["model", "run"],

@@ -208,6 +208,10 @@ def install_stop_triggers() -> None:
 def server_env(moto_port: int) -> dict:
     return {
         "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        # Telemetry can only fail here (no network), and its session-id bookkeeping once broke
+        # a seed mid-run with KeyError '_MLFLOW_TELEMETRY_SESSION_ID'.
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "DO_NOT_TRACK": "true",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": REGION,

@@ -73,9 +73,17 @@ const s3 = z.strictObject({
     .optional(),
 });
 
+const artifacts = z.strictObject({
+  // The longest a presigned download link may live, and its default (15 minutes).
+  downloadUrlMaxExpirySeconds: z.int().min(1).max(604_800).default(900),
+  // The largest file `Artifact.text` returns; a larger one is an error, never a cut answer.
+  textMaxBytes: z.int().min(1).max(16_777_216).default(262_144),
+});
+
 export const configSchema = z.strictObject({
   server: server.prefault({}),
   s3: s3.prefault({}),
+  artifacts: artifacts.prefault({}),
   // Duplicate names are refused in load.ts, which sees them even when an entry is invalid.
   projects: z.array(project).min(1, "must list at least one project"),
 });
@@ -83,3 +91,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ProjectConfig = Config["projects"][number];
 export type S3Config = Config["s3"];
 export type ServerConfig = Config["server"];
+export type ArtifactsConfig = Config["artifacts"];

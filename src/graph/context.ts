@@ -1,5 +1,5 @@
 import type { GraphQLError } from "graphql";
-import type { ServerConfig } from "../config/schema.js";
+import type { ArtifactsConfig, ServerConfig } from "../config/schema.js";
 import type { Loaders } from "../loaders/index.js";
 
 /** What every resolver gets: this request's loaders, the known projects, and limits. */
@@ -7,6 +7,9 @@ export interface GraphContext {
   loaders: Loaders;
   projectNames: readonly string[];
   limits: Pick<ServerConfig, "maxPageSize" | "defaultPageSize">;
+  artifactLimits: ArtifactsConfig;
+  /** Per project, the S3 URI its `mlflow-artifacts:/` root maps to, where configured. */
+  artifactDestinations: ReadonlyMap<string, string>;
   /** Errors of a field that still answered with what it could (one project down). */
   partialErrors: GraphQLError[];
 }

@@ -1,6 +1,9 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { ArtifactResolver } from "./artifact/artifact.resolver.js";
+import { VersionArtifactsResolver } from "./artifact/version-artifacts.resolver.js";
+import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
 import { ModelResolver } from "./model/model.resolver.js";
 import { ProjectModelsResolver } from "./model/project-models.resolver.js";
 import { NodeResolver } from "./node/node.resolver.js";
@@ -26,6 +29,9 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
       VersionsResolver,
       VersionRunResolver,
       RunResolver,
+      VersionArtifactsResolver,
+      ArtifactResolver,
+      MLModelResolver,
     ],
     validate: false,
   });

@@ -2,6 +2,8 @@ import DataLoader from "dataloader";
 import type { UpstreamCalls } from "../sources/calls.js";
 import type { ServerStatus } from "../sources/mlflow/types.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import { S3Store } from "../sources/s3/store.js";
+import { createArtifactLoaders } from "./artifacts.js";
 import { mlflowClients } from "./mlflow-clients.js";
 import { createModelLoaders } from "./models.js";
 import { createRunLoaders } from "./runs.js";
@@ -21,6 +23,7 @@ export function createLoaders(upstreams: Upstreams, calls: UpstreamCalls) {
     ...createModelLoaders(mlflow),
     ...createVersionLoaders(mlflow),
     ...createRunLoaders(mlflow),
+    artifacts: createArtifactLoaders(new S3Store(upstreams.s3, calls), mlflow),
   };
 }
 

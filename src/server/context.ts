@@ -15,6 +15,10 @@ export function createContext(config: Config, upstreams: Upstreams): RequestCont
     loaders: createLoaders(upstreams, calls),
     projectNames: config.projects.map((p) => p.name),
     limits: config.server,
+    artifactLimits: config.artifacts,
+    artifactDestinations: new Map(
+      config.projects.flatMap((p) => (p.artifacts ? [[p.name, p.artifacts.destination]] : [])),
+    ),
     partialErrors: [],
   };
 }

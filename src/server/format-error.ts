@@ -1,7 +1,6 @@
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
-import { ErrorCode, fromMlflowError } from "../graph/common/errors.js";
-import { MlflowError } from "../sources/mlflow/errors.js";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { ErrorCode, toGraphQLError } from "../graph/common/errors.js";
 import type { Logger } from "./logger.js";
 
 // Codes of errors that are meant for the client; anything else is a bug or an unexpected
@@ -21,9 +20,9 @@ const intendedCodes = new Set<unknown>([
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (original instanceof MlflowError) {
-      // An upstream failure reaching a field: typed and naming its project, wherever it came from.
-      const typed = fromMlflowError(original);
+    const typed = toGraphQLError(original);
+    if (typed instanceof GraphQLError && typed !== original) {
+      // An upstream failure reaching a field: typed and naming its upstream, wherever it came from.
       return { ...formatted, message: typed.message, extensions: { ...typed.extensions } };
     }
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

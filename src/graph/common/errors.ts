@@ -1,9 +1,11 @@
 import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import { MlflowError, type MlflowErrorKind } from "../../sources/mlflow/errors.js";
+import { S3Error } from "../../sources/s3/errors.js";
 
 export const ErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   BAD_USER_INPUT: "BAD_USER_INPUT",
+  TOO_LARGE: "TOO_LARGE",
   ALREADY_EXISTS: "ALREADY_EXISTS",
   UPSTREAM_UNAVAILABLE: "UPSTREAM_UNAVAILABLE",
   UPSTREAM_TIMEOUT: "UPSTREAM_TIMEOUT",
@@ -42,9 +44,19 @@ export function fromMlflowError(error: MlflowError): GraphQLError {
   return userError(codeByKind[error.kind], error.message, { project: error.project });
 }
 
-/** MLflow failures become typed errors; anything else passes through as it is. */
+const codeByS3Kind: Record<S3Error["kind"], ErrorCode> = {
+  UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
+  TIMEOUT: ErrorCode.UPSTREAM_TIMEOUT,
+  FORBIDDEN: ErrorCode.UPSTREAM_FORBIDDEN,
+};
+
+/** Upstream failures (MLflow, S3) become typed errors; anything else passes through as it is. */
 export function toGraphQLError(error: unknown): unknown {
-  return error instanceof MlflowError ? fromMlflowError(error) : error;
+  if (error instanceof MlflowError) return fromMlflowError(error);
+  if (error instanceof S3Error) {
+    return userError(codeByS3Kind[error.kind], error.message, { upstream: "s3" });
+  }
+  return error;
 }
 
 /** The same error, placed at the field that answered partially. */

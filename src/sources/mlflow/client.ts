@@ -4,10 +4,18 @@ import { inList, LOGGED_MODEL_ID, RUN_ID } from "./filter.js";
 import { toLoggedModel, toModelVersion, toRegisteredModel, toRun } from "./map.js";
 import { paginate } from "./paginate.js";
 import type { MlflowRequest, MlflowTransport } from "./transport.js";
-import type { LoggedModel, ModelVersion, RegisteredModel, Run, ServerStatus } from "./types.js";
+import type {
+  LoggedModel,
+  ModelVersion,
+  ProxiedArtifact,
+  RegisteredModel,
+  Run,
+  ServerStatus,
+} from "./types.js";
 import type {
   WireGetRegisteredModel,
   WirePage,
+  WireProxiedArtifacts,
   WireSearchExperiments,
   WireSearchLoggedModels,
   WireSearchModelVersions,
@@ -169,6 +177,34 @@ export class MlflowClient {
       ),
     );
     return pages.flat();
+  }
+
+  /**
+   * One level of a proxied artifact folder (`mlflow-artifacts:/` without a configured S3
+   * destination). MLflow gives base names only and does not page (MLFLOW.md §4.2).
+   */
+  async listProxiedArtifacts(path: string): Promise<ProxiedArtifact[]> {
+    const body = await this.request<WireProxiedArtifacts>({
+      method: "GET",
+      path: "api/2.0/mlflow-artifacts/artifacts",
+      searchParams: { path },
+      readOnly: true,
+    });
+    return (body.files ?? []).map((f) => ({
+      name: (f.path ?? "").split("/").at(-1) ?? "",
+      isDir: f.is_dir ?? false,
+      size: f.file_size ?? null,
+    }));
+  }
+
+  /** A small proxied artifact's text; the caller checks its size from the listing first. */
+  readProxiedArtifact(path: string): Promise<string> {
+    return this.request<string>({
+      method: "GET",
+      path: `api/2.0/mlflow-artifacts/artifacts/${path.split("/").map(encodeURIComponent).join("/")}`,
+      readOnly: true,
+      responseType: "text",
+    });
   }
 
   /** MLflow 3 logged models by id, among the experiments. */

@@ -83,3 +83,10 @@ export interface ServerStatus {
   /** Why the server is not up, safe to show (no URLs or credentials). */
   error: string | null;
 }
+
+/** An entry of MLflow's artifact proxy listing. */
+export interface ProxiedArtifact {
+  name: string;
+  isDir: boolean;
+  size: number | null;
+}

@@ -95,3 +95,7 @@ export interface WireLoggedModel {
 export interface WireSearchLoggedModels extends WirePage {
   models?: WireLoggedModel[];
 }
+
+export interface WireProxiedArtifacts {
+  files?: { path?: string; is_dir?: boolean; file_size?: number }[];
+}

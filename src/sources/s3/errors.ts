@@ -1,0 +1,21 @@
+/** A failed S3 call, safe to show: the SDK's error name, never a URL or a key's secret. */
+export class S3Error extends Error {
+  constructor(
+    readonly kind: "UNAVAILABLE" | "TIMEOUT" | "FORBIDDEN",
+    message: string,
+  ) {
+    super(message);
+    this.name = "S3Error";
+  }
+}
+
+export function toS3Error(error: unknown): S3Error {
+  const name = (error as { name?: string }).name ?? "Error";
+  if (name === "TimeoutError" || name === "RequestTimeout") {
+    return new S3Error("TIMEOUT", "S3 timed out");
+  }
+  if (name === "AccessDenied" || name === "Forbidden" || name === "InvalidAccessKeyId") {
+    return new S3Error("FORBIDDEN", `S3 refused the gateway's credentials (${name})`);
+  }
+  return new S3Error("UNAVAILABLE", `S3 failed (${name})`);
+}

@@ -1,0 +1,117 @@
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { UpstreamCalls } from "../calls.js";
+import { toS3Error } from "./errors.js";
+import type { S3Location } from "./uri.js";
+
+export interface S3Entry {
+  /** Relative to the listed prefix; directories end without a slash. */
+  path: string;
+  isDir: boolean;
+  size: number | null;
+  lastModified: Date | null;
+  etag: string | null;
+}
+
+export interface RangedObject {
+  body: Buffer;
+  /** The whole object's size, from Content-Range; the body may be shorter. */
+  size: number;
+}
+
+const UPSTREAM = "s3";
+
+export const objectKey = (location: S3Location, path: string): string =>
+  [location.prefix, path].filter((part) => part !== "").join("/");
+
+/** S3 as one GraphQL request sees it: every call it sends is counted there. */
+export class S3Store {
+  constructor(
+    private readonly client: S3Client,
+    private readonly calls: UpstreamCalls,
+  ) {}
+
+  /**
+   * Everything under `location/path`: one level (with subfolders as directories) or, when
+   * recursive, every object. Follows ListObjectsV2 to its last page (1,000 keys a page).
+   */
+  async list(location: S3Location, path: string, recursive: boolean): Promise<S3Entry[]> {
+    try {
+      return await this.listPages(location, path, recursive);
+    } catch (error) {
+      throw toS3Error(error);
+    }
+  }
+
+  private async listPages(
+    location: S3Location,
+    path: string,
+    recursive: boolean,
+  ): Promise<S3Entry[]> {
+    const base = objectKey(location, path);
+    const prefix = base === "" ? "" : `${base}/`;
+    const entries: S3Entry[] = [];
+    const pages = paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: location.bucket, Prefix: prefix, Delimiter: recursive ? undefined : "/" },
+    );
+    this.calls.record(UPSTREAM);
+    for await (const page of pages) {
+      for (const dir of page.CommonPrefixes ?? []) {
+        const name = dir.Prefix!.slice(prefix.length).replace(/\/$/, "");
+        entries.push({ path: name, isDir: true, size: null, lastModified: null, etag: null });
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key === prefix) continue; // a "folder" placeholder object
+        entries.push({
+          path: object.Key!.slice(prefix.length),
+          isDir: false,
+          size: object.Size ?? null,
+          lastModified: object.LastModified ?? null,
+          etag: object.ETag?.replace(/"/g, "") ?? null,
+        });
+      }
+      if (page.IsTruncated) this.calls.record(UPSTREAM);
+    }
+    return entries.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  /**
+   * The first `maxBytes` of an object, plus its full size, or null when there is no such
+   * object. Reads the body to the end, so no socket is left holding it.
+   */
+  async readStart(
+    location: S3Location,
+    path: string,
+    maxBytes: number,
+  ): Promise<RangedObject | null> {
+    this.calls.record(UPSTREAM);
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({
+          Bucket: location.bucket,
+          Key: objectKey(location, path),
+          Range: `bytes=0-${Math.max(0, maxBytes - 1)}`,
+        }),
+      );
+      const body = Buffer.from(await response.Body!.transformToByteArray());
+      const total = /\/(\d+)$/.exec(response.ContentRange ?? "")?.[1];
+      return { body, size: total ? Number(total) : body.length };
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === "NoSuchKey" || name === "NotFound") return null;
+      // An empty object has no byte 0 to range over.
+      if (name === "InvalidRange") return { body: Buffer.alloc(0), size: 0 };
+      throw toS3Error(error);
+    }
+  }
+
+  /** A presigned GET: computed locally from the credentials, no call to S3. */
+  presignGet(location: S3Location, path: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: location.bucket, Key: objectKey(location, path) }),
+      { expiresIn: expiresInSeconds },
+    );
+  }
+}

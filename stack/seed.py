@@ -224,6 +224,8 @@ def seed_churn(s: Seeder) -> None:
 
     s.create_model("shared-embeddings", "Churn-side customer embeddings.", task="embedding", owner="growth")
     s.version_sklearn("shared-embeddings", 50, 2.0, "customer embedding classifier")
+    # A pyfunc in the direct-S3 project too, so both flavors are read through both artifact modes.
+    s.version_pyfunc("shared-embeddings", [0.1, 0.2, 0.3, 0.4], "pyfunc embedding")
 
     s.create_model("churn-legacy", "Model registered the MLflow 2.x way.", task="classification")
     s.version_legacy("churn-legacy", 51, 1.0, "2.x-style run-artifact model", style="legacy")

@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Config } from "../../src/config/schema.js";
+import { startExtraProject } from "../support/extra-project.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { stackS3 } from "../support/s3.js";
 import { mlflowGet, stackConfig, testStack } from "../support/stack.js";
@@ -91,7 +92,8 @@ describe("a version's files, read from S3 by the gateway", () => {
   it.each([
     ["fraud", "fraud-detector", 2, "proxied: mlflow-artifacts:/ through the destination"],
     ["churn", "churn-classifier", 3, "direct: s3:// as MLflow recorded it"],
-    ["fraud", "transaction-scorer", 2, "a pyfunc model"],
+    ["fraud", "transaction-scorer", 2, "a pyfunc model, proxied"],
+    ["churn", "shared-embeddings", 2, "a pyfunc model, direct"],
     ["churn", "churn-legacy", 1, "an MLflow 2 style run-artifact version"],
     ["churn", "churn-import", 1, "a registry-only version"],
   ])("%s/%s v%d (%s)", async (project, model, number) => {
@@ -214,15 +216,18 @@ describe("many versions at once", () => {
 });
 
 describe("a prefix of more than 1,000 objects", () => {
-  const prefix = "churn/bulk-import/v1";
+  // Registered on a server of this file's own, so no other test sees its models appear.
+  let extra: Awaited<ReturnType<typeof startExtraProject>>;
+  let bulk: TestGateway;
+  const prefix = "bulk/import/v1";
 
   beforeAll(async () => {
+    extra = await startExtraProject("bulk");
+    bulk = await startTestGateway({ ...config, projects: [extra.project] });
     const { bucket } = testStack().state.s3;
+    const source = await truthLocation("churn", "churn-import", 1);
     const mlmodel = await s3.send(
-      new GetObjectCommand({
-        Bucket: bucket,
-        Key: `${(await truthLocation("churn", "churn-import", 1)).prefix}/MLmodel`,
-      }),
+      new GetObjectCommand({ Bucket: bucket, Key: `${source.prefix}/MLmodel` }),
     );
     const bodies: [string, string | Uint8Array][] = [
       ["MLmodel", await mlmodel.Body!.transformToByteArray()],
@@ -238,9 +243,8 @@ describe("a prefix of more than 1,000 objects", () => {
           ),
       );
     }
-    const url = testStack().state.projects.find((p) => p.name === "churn")!.url;
     const post = (path: string, body: object) =>
-      fetch(`${url}/api/2.0/mlflow/${path}`, {
+      fetch(`${extra.server.url}/api/2.0/mlflow/${path}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -250,12 +254,26 @@ describe("a prefix of more than 1,000 objects", () => {
       name: "bulk-import",
       source: `s3://${bucket}/${prefix}`,
     });
-  }, 120_000);
+    // And a version whose files hold no MLmodel at all.
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: "bulk/no-mlmodel/v1/notes.txt", Body: "hi" }),
+    );
+    await post("registered-models/create", { name: "no-mlmodel" });
+    await post("model-versions/create", {
+      name: "no-mlmodel",
+      source: `s3://${bucket}/bulk/no-mlmodel/v1`,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await bulk?.stop();
+    await extra?.server.stop();
+  });
 
   it("lists them all, one page after another", async () => {
-    const { data, errors, extensions } = await gateway.query<{
+    const { data, errors, extensions } = await bulk.query<{
       model: { version: { all: Listed[]; shards: Listed[]; root: Listed[] } };
-    }>(`{ model(project: "churn", name: "bulk-import") { version(number: 1) {
+    }>(`{ model(project: "bulk", name: "bulk-import") { version(number: 1) {
       all: artifacts(recursive: true) { path isDir }
       shards: artifacts(path: "shards") { path }
       root: artifacts { path isDir }
@@ -271,6 +289,16 @@ describe("a prefix of more than 1,000 objects", () => {
     ]);
     // Two pages each for the recursive and the shards listing, one for the root.
     expect(extensions!.upstreamCalls!.byUpstream.s3).toBe(5);
+  });
+
+  it("says null, not an error, for a version without an MLmodel", async () => {
+    const { data, errors } = await bulk.query(
+      `{ model(project: "bulk", name: "no-mlmodel") { version(number: 1) { mlmodel { mlflowVersion } artifacts { path } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({
+      model: { version: { mlmodel: null, artifacts: [{ path: "notes.txt" }] } },
+    });
   });
 });
 

@@ -150,33 +150,58 @@ export class MlflowClient {
   }
 
   /**
-   * The runs with these ids (deleted ones too) among the experiments: one POST per page of
-   * ids, so a page of answers never needs a second call.
+   * Items by id among the experiments: ids of the wrong shape are dropped (they match
+   * nothing), the rest go in `IN` lists of one page each, so an answer never needs a second
+   * page. One POST per list; runs/search and logged-models/search are read-only POSTs.
    */
-  async searchRuns(experimentIds: readonly string[], runIds: readonly string[]): Promise<Run[]> {
-    const valid = runIds.filter((id) => RUN_ID.test(id));
+  private async searchByIds<TPage extends WirePage, T>(
+    search: {
+      path: string;
+      ids: readonly string[];
+      shape: RegExp;
+      pageSize: number;
+      body: (idList: string[]) => object;
+    },
+    experimentIds: readonly string[],
+    itemsOf: (page: TPage) => T[],
+  ): Promise<T[]> {
+    const valid = search.ids.filter((id) => search.shape.test(id));
     if (experimentIds.length === 0 || valid.length === 0) return [];
-    const pages = await Promise.all(
-      chunks(valid, RUNS_PAGE).map((ids) =>
+    const lists = await Promise.all(
+      chunks(valid, search.pageSize).map((idList) =>
         this.collect(
           (pageToken) =>
-            this.request<WireSearchRuns>({
+            this.request<TPage>({
               method: "POST",
-              path: `${API}/runs/search`,
+              path: `${API}/${search.path}`,
               json: {
                 experiment_ids: experimentIds,
-                filter: inList("attributes.run_id", ids),
-                run_view_type: "ALL",
-                max_results: RUNS_PAGE,
+                max_results: search.pageSize,
                 page_token: pageToken,
+                ...search.body(idList),
               },
               readOnly: true,
             }),
-          (page) => (page.runs ?? []).map((r) => toRun(this.project, r)),
+          itemsOf,
         ),
       ),
     );
-    return pages.flat();
+    return lists.flat();
+  }
+
+  /** The runs with these ids (deleted ones too) among the experiments. */
+  searchRuns(experimentIds: readonly string[], runIds: readonly string[]): Promise<Run[]> {
+    return this.searchByIds<WireSearchRuns, Run>(
+      {
+        path: "runs/search",
+        ids: runIds,
+        shape: RUN_ID,
+        pageSize: RUNS_PAGE,
+        body: (ids) => ({ filter: inList("attributes.run_id", ids), run_view_type: "ALL" }),
+      },
+      experimentIds,
+      (page) => (page.runs ?? []).map((r) => toRun(this.project, r)),
+    );
   }
 
   /**
@@ -208,31 +233,20 @@ export class MlflowClient {
   }
 
   /** MLflow 3 logged models by id, among the experiments. */
-  async searchLoggedModels(
+  searchLoggedModels(
     experimentIds: readonly string[],
     modelIds: readonly string[],
   ): Promise<LoggedModel[]> {
-    const valid = modelIds.filter((id) => LOGGED_MODEL_ID.test(id));
-    if (experimentIds.length === 0 || valid.length === 0) return [];
-    const pages = await Promise.all(
-      chunks(valid, LOGGED_MODELS_PAGE).map((ids) =>
-        this.collect(
-          (pageToken) =>
-            this.request<WireSearchLoggedModels>({
-              method: "POST",
-              path: `${API}/logged-models/search`,
-              json: {
-                experiment_ids: experimentIds,
-                filter: inList("model_id", ids),
-                max_results: LOGGED_MODELS_PAGE,
-                page_token: pageToken,
-              },
-              readOnly: true,
-            }),
-          (page) => (page.models ?? []).map((m) => toLoggedModel(this.project, m)),
-        ),
-      ),
+    return this.searchByIds<WireSearchLoggedModels, LoggedModel>(
+      {
+        path: "logged-models/search",
+        ids: modelIds,
+        shape: LOGGED_MODEL_ID,
+        pageSize: LOGGED_MODELS_PAGE,
+        body: (ids) => ({ filter: inList("model_id", ids) }),
+      },
+      experimentIds,
+      (page) => (page.models ?? []).map((m) => toLoggedModel(this.project, m)),
     );
-    return pages.flat();
   }
 }

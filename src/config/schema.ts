@@ -14,6 +14,8 @@ const httpUrl = z.string().refine(isHttpUrl, "must be an http(s) URL");
 /** `s3://bucket[/prefix]`, the form `mlflow server --artifacts-destination` takes. */
 export const s3UriPattern = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
 
+const s3Uri = z.string().regex(s3UriPattern, "must be an s3://bucket/prefix URI");
+
 const auth = z
   .discriminatedUnion("type", [
     z.strictObject({ type: z.literal("none") }),
@@ -44,7 +46,11 @@ const project = z.strictObject({
   artifacts: z
     .strictObject({
       // What `mlflow-artifacts:/` URIs of this project resolve to (the server's --artifacts-destination).
-      destination: z.string().regex(s3UriPattern, "must be an s3://bucket/prefix URI"),
+      destination: s3Uri.optional(),
+      // Where the gateway writes this project's uploads and promoted versions.
+      root: s3Uri.optional(),
+      // Prefixes a registry-only version's source may lie under; by default root and destination.
+      allowedSources: z.array(s3Uri).optional(),
     })
     .optional(),
 });
@@ -81,6 +87,8 @@ const artifacts = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
+  // Where the gateway keeps what any replica must see: idempotency records, upload sessions.
+  state: z.strictObject({ uri: s3Uri }).optional(),
   server: server.prefault({}),
   s3: s3.prefault({}),
   artifacts: artifacts.prefault({}),

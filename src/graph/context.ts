@@ -1,5 +1,5 @@
 import type { GraphQLError } from "graphql";
-import type { ArtifactsConfig, ServerConfig } from "../config/schema.js";
+import type { ArtifactsConfig, ProjectConfig, ServerConfig } from "../config/schema.js";
 import type { Loaders } from "../loaders/index.js";
 
 /** What every resolver gets: this request's loaders, the known projects, and limits. */
@@ -12,4 +12,6 @@ export interface GraphContext {
   artifactDestinations: ReadonlyMap<string, string>;
   /** Errors of a field that still answered with what it could (one project down). */
   partialErrors: GraphQLError[];
+  /** A known project's configuration (requireProject first). */
+  projectConfig(name: string): ProjectConfig;
 }

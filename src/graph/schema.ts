@@ -4,6 +4,8 @@ import { buildSchema } from "type-graphql";
 import { ArtifactResolver } from "./artifact/artifact.resolver.js";
 import { VersionArtifactsResolver } from "./artifact/version-artifacts.resolver.js";
 import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
+import { ModelMutations } from "./model/model.mutations.js";
+import { VersionMutations } from "./version/version.mutations.js";
 import { ModelResolver } from "./model/model.resolver.js";
 import { ProjectModelsResolver } from "./model/project-models.resolver.js";
 import { NodeResolver } from "./node/node.resolver.js";
@@ -32,6 +34,8 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
       VersionArtifactsResolver,
       ArtifactResolver,
       MLModelResolver,
+      ModelMutations,
+      VersionMutations,
     ],
     validate: false,
   });

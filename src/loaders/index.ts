@@ -2,6 +2,8 @@ import DataLoader from "dataloader";
 import type { UpstreamCalls } from "../sources/calls.js";
 import type { ServerStatus } from "../sources/mlflow/types.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import { MlflowWriter } from "../sources/mlflow/writer.js";
+import { S3StateStore } from "../sources/s3/state.js";
 import { S3Store } from "../sources/s3/store.js";
 import { createArtifactLoaders } from "./artifacts.js";
 import { mlflowClients } from "./mlflow-clients.js";
@@ -18,12 +20,30 @@ export function createLoaders(upstreams: Upstreams, calls: UpstreamCalls) {
   const status = new DataLoader<string, ServerStatus>((projects) =>
     settleEach(projects, (project) => mlflow(project).status()),
   );
+  const models = createModelLoaders(mlflow);
+  const versions = createVersionLoaders(mlflow);
   return {
     status,
-    ...createModelLoaders(mlflow),
-    ...createVersionLoaders(mlflow),
+    ...models,
+    ...versions,
     ...createRunLoaders(mlflow),
     artifacts: createArtifactLoaders(new S3Store(upstreams.s3, calls), mlflow),
+    /** Registry writes, uncached; call `invalidate` after one so later reads see it. */
+    writer: (project: string) => new MlflowWriter(upstreams.mlflow(project), calls),
+    state: upstreams.stateRoot ? new S3StateStore(upstreams.s3, calls, upstreams.stateRoot) : null,
+    /** Forgets what this request read of a model (or of all of a project's models). */
+    invalidate(project: string, model?: string) {
+      models.modelsOfProject.clear(project);
+      versions.versionsOfProject.clear(project);
+      versions.versionSearch.clearAll();
+      if (model !== undefined) {
+        models.model.clear({ project, name: model });
+        versions.versionsOfModel.clear({ project, name: model });
+      } else {
+        models.model.clearAll();
+        versions.versionsOfModel.clearAll();
+      }
+    },
   };
 }
 

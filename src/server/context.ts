@@ -17,8 +17,11 @@ export function createContext(config: Config, upstreams: Upstreams): RequestCont
     limits: config.server,
     artifactLimits: config.artifacts,
     artifactDestinations: new Map(
-      config.projects.flatMap((p) => (p.artifacts ? [[p.name, p.artifacts.destination]] : [])),
+      config.projects.flatMap((p) =>
+        p.artifacts?.destination ? [[p.name, p.artifacts.destination]] : [],
+      ),
     ),
     partialErrors: [],
+    projectConfig: (name) => upstreams.project(name),
   };
 }

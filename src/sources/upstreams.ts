@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Config, ProjectConfig } from "../config/schema.js";
 import { MlflowTransport } from "./mlflow/transport.js";
 import { createS3Client } from "./s3/client.js";
-import { parseS3Uri } from "./s3/uri.js";
+import { parseS3Uri, type S3Location } from "./s3/uri.js";
 
 /** Every upstream the config names, built once at start and shared by all requests. */
 export class Upstreams {
@@ -11,16 +11,25 @@ export class Upstreams {
   constructor(
     readonly projects: readonly ProjectConfig[],
     readonly s3: S3Client,
+    /** Where records every replica must see are kept (config `state.uri`); null without one. */
+    readonly stateRoot: S3Location | null = null,
   ) {
     this.mlflowByProject = new Map(projects.map((p) => [p.name, new MlflowTransport(p)]));
   }
 
   static fromConfig(config: Config): Upstreams {
-    return new Upstreams(config.projects, createS3Client(config.s3));
+    const stateRoot = config.state ? parseS3Uri(config.state.uri) : null;
+    return new Upstreams(config.projects, createS3Client(config.s3), stateRoot);
   }
 
   hasProject(name: string): boolean {
     return this.mlflowByProject.has(name);
+  }
+
+  project(name: string): ProjectConfig {
+    const project = this.projects.find((p) => p.name === name);
+    if (!project) throw new Error(`no project "${name}"`);
+    return project;
   }
 
   mlflow(project: string): MlflowTransport {
@@ -32,7 +41,7 @@ export class Upstreams {
   /** The buckets the projects' artifacts live in, to probe for readiness. */
   buckets(): string[] {
     const buckets = this.projects
-      .map((p) => (p.artifacts ? parseS3Uri(p.artifacts.destination)?.bucket : undefined))
+      .map((p) => parseS3Uri(p.artifacts?.destination ?? p.artifacts?.root ?? "")?.bucket)
       .filter((b): b is string => b !== undefined);
     return [...new Set(buckets)];
   }

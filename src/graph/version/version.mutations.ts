@@ -1,0 +1,189 @@
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { RUN_ID } from "../../sources/mlflow/filter.js";
+import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
+import { parseS3Uri } from "../../sources/s3/uri.js";
+import { Deleted } from "../common/deleted.type.js";
+import { badUserInput } from "../common/errors.js";
+import { encodeId } from "../common/global-id.js";
+import { onceForKey } from "../common/idempotency.js";
+import {
+  checkAlias,
+  checkDescription,
+  checkModelName,
+  checkS3Source,
+  checkStage,
+  checkTag,
+} from "../common/validate.js";
+import type { GraphContext } from "../context.js";
+import { loadModel } from "../model/load-model.js";
+import { Model } from "../model/model.type.js";
+import { requireProject } from "../project/project.lookup.js";
+import { loadVersion } from "./load-version.js";
+import {
+  CreateVersionInput,
+  DeleteAliasInput,
+  DeleteVersionInput,
+  DeleteVersionTagInput,
+  SetAliasInput,
+  SetVersionTagInput,
+  TransitionStageInput,
+  UpdateVersionInput,
+} from "./version-mutation.inputs.js";
+import { Version } from "./version.type.js";
+
+function target(ctx: GraphContext, input: { project: string; model: string }) {
+  return { project: requireProject(ctx, input.project), model: checkModelName(input.model) };
+}
+
+async function reread(
+  ctx: GraphContext,
+  project: string,
+  model: string,
+  version: number,
+): Promise<ModelVersion> {
+  ctx.loaders.invalidate(project, model);
+  return loadVersion(ctx, project, model, version);
+}
+
+/** A registry-only source must be an allowed S3 prefix that holds an MLmodel; runs:/ goes to MLflow. */
+async function checkSource(ctx: GraphContext, project: string, source: string): Promise<string> {
+  if (source.startsWith("runs:/")) return source;
+  if (!source.startsWith("s3://")) {
+    throw badUserInput(`source must be an s3:// prefix or a runs:/ URI, got "${source}"`);
+  }
+  const checked = checkS3Source(ctx.projectConfig(project), source);
+  const location = parseS3Uri(checked)!;
+  const mlmodel = await ctx.loaders.artifacts.objectStart.load({
+    location,
+    path: "MLmodel",
+    maxBytes: 1,
+  });
+  if (!mlmodel)
+    throw badUserInput(`source "${checked}" holds no MLmodel file, so it is not a model`);
+  return checked;
+}
+
+@Resolver(() => Version)
+export class VersionMutations {
+  @Mutation(() => Version, {
+    description: "Registers a version; with no runId it is registry-only.",
+  })
+  async createVersion(
+    @Arg("input", () => CreateVersionInput) input: CreateVersionInput,
+    @Ctx() ctx: GraphContext,
+  ) {
+    const { project, model } = target(ctx, input);
+    const tags = (input.tags ?? []).map((t) => checkTag(t.key, t.value));
+    const aliases = (input.aliases ?? []).map(checkAlias);
+    const description = checkDescription(input.description);
+    if (input.runId && !RUN_ID.test(input.runId)) {
+      throw badUserInput(`runId must be 32 lowercase hex characters, got "${input.runId}"`);
+    }
+    const source = await checkSource(ctx, project, input.source);
+    const scope = {
+      mutation: "createVersion",
+      project,
+      key: input.idempotencyKey,
+      input: { ...input, idempotencyKey: null },
+    };
+    return onceForKey(
+      ctx,
+      scope,
+      async () => {
+        const writer = ctx.loaders.writer(project);
+        const created = await writer.createVersion({
+          name: model,
+          source,
+          runId: input.runId,
+          description,
+          tags,
+        });
+        for (const alias of aliases) await writer.setAlias(model, alias, created.number);
+        return { model, number: created.number };
+      },
+      (created) => reread(ctx, project, created.model, created.number),
+    );
+  }
+
+  @Mutation(() => Version)
+  async updateVersion(
+    @Arg("input", () => UpdateVersionInput) input: UpdateVersionInput,
+    @Ctx() ctx: GraphContext,
+  ) {
+    const { project, model } = target(ctx, input);
+    await ctx.loaders
+      .writer(project)
+      .updateVersion(model, input.version, checkDescription(input.description) ?? "");
+    return reread(ctx, project, model, input.version);
+  }
+
+  @Mutation(() => Deleted)
+  async deleteVersion(
+    @Arg("input", () => DeleteVersionInput) input: DeleteVersionInput,
+    @Ctx() ctx: GraphContext,
+  ) {
+    const { project, model } = target(ctx, input);
+    await ctx.loaders.writer(project).deleteVersion(model, input.version);
+    ctx.loaders.invalidate(project, model);
+    return { id: encodeId("Version", project, model, input.version) };
+  }
+
+  @Mutation(() => Version)
+  async setVersionTag(
+    @Arg("input", () => SetVersionTagInput) input: SetVersionTagInput,
+    @Ctx() ctx: GraphContext,
+  ) {
+    const { project, model } = target(ctx, input);
+    const { key, value } = checkTag(input.key, input.value);
+    await ctx.loaders.writer(project).setVersionTag(model, input.version, key, value);
+    return reread(ctx, project, model, input.version);
+  }
+
+  @Mutation(() => Version)
+  async deleteVersionTag(
+    @Arg("input", () => DeleteVersionTagInput) input: DeleteVersionTagInput,
+    @Ctx() ctx: GraphContext,
+  ) {
+    const { project, model } = target(ctx, input);
+    await ctx.loaders
+      .writer(project)
+      .deleteVersionTag(model, input.version, checkTag(input.key, "").key);
+    return reread(ctx, project, model, input.version);
+  }
+
+  @Mutation(() => Version, {
+    description: "Points the alias at the version; returns that version.",
+  })
+  async setAlias(
+    @Arg("input", () => SetAliasInput) input: SetAliasInput,
+    @Ctx() ctx: GraphContext,
+  ) {
+    const { project, model } = target(ctx, input);
+    await ctx.loaders.writer(project).setAlias(model, checkAlias(input.alias), input.version);
+    return reread(ctx, project, model, input.version);
+  }
+
+  @Mutation(() => Model, { description: "Removes the alias; returns the model." })
+  async deleteAlias(
+    @Arg("input", () => DeleteAliasInput) input: DeleteAliasInput,
+    @Ctx() ctx: GraphContext,
+  ): Promise<RegisteredModel> {
+    const { project, model } = target(ctx, input);
+    await ctx.loaders.writer(project).deleteAlias(model, checkAlias(input.alias));
+    ctx.loaders.invalidate(project, model);
+    return loadModel(ctx, project, model);
+  }
+
+  @Mutation(() => Version, { description: "Moves the version to a legacy stage." })
+  async transitionStage(
+    @Arg("input", () => TransitionStageInput) input: TransitionStageInput,
+    @Ctx() ctx: GraphContext,
+  ) {
+    const { project, model } = target(ctx, input);
+    const stage = checkStage(input.stage);
+    await ctx.loaders
+      .writer(project)
+      .transitionStage(model, input.version, stage, input.archiveExisting);
+    return reread(ctx, project, model, input.version);
+  }
+}

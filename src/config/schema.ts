@@ -86,12 +86,37 @@ const artifacts = z.strictObject({
   textMaxBytes: z.int().min(1).max(16_777_216).default(262_144),
 });
 
+const MiB = 1_048_576;
+
+const uploads = z.strictObject({
+  // Files above this size get presigned part URLs (multipart) instead of one PUT URL.
+  multipartThresholdBytes: z
+    .int()
+    .min(5 * MiB)
+    .default(64 * MiB),
+  // S3 wants parts of 5 MiB to 5 GiB, at most 10,000 of them.
+  partSizeBytes: z
+    .int()
+    .min(5 * MiB)
+    .max(5 * 1024 * MiB)
+    .default(64 * MiB),
+  maxFileBytes: z
+    .int()
+    .min(1)
+    .max(5 * 1024 * 1024 * MiB)
+    .default(50 * 1024 * MiB),
+  maxFiles: z.int().min(1).max(10_000).default(1000),
+  // How long the presigned upload URLs live; an upload not completed by then is abandoned.
+  urlExpirySeconds: z.int().min(60).max(604_800).default(3600),
+});
+
 export const configSchema = z.strictObject({
   // Where the gateway keeps what any replica must see: idempotency records, upload sessions.
   state: z.strictObject({ uri: s3Uri }).optional(),
   server: server.prefault({}),
   s3: s3.prefault({}),
   artifacts: artifacts.prefault({}),
+  uploads: uploads.prefault({}),
   // Duplicate names are refused in load.ts, which sees them even when an entry is invalid.
   projects: z.array(project).min(1, "must list at least one project"),
 });
@@ -100,3 +125,4 @@ export type ProjectConfig = Config["projects"][number];
 export type S3Config = Config["s3"];
 export type ServerConfig = Config["server"];
 export type ArtifactsConfig = Config["artifacts"];
+export type UploadsConfig = Config["uploads"];

@@ -1,5 +1,10 @@
 import type { GraphQLError } from "graphql";
-import type { ArtifactsConfig, ProjectConfig, ServerConfig } from "../config/schema.js";
+import type {
+  ArtifactsConfig,
+  ProjectConfig,
+  ServerConfig,
+  UploadsConfig,
+} from "../config/schema.js";
 import type { Loaders } from "../loaders/index.js";
 
 /** What every resolver gets: this request's loaders, the known projects, and limits. */
@@ -8,6 +13,7 @@ export interface GraphContext {
   projectNames: readonly string[];
   limits: Pick<ServerConfig, "maxPageSize" | "defaultPageSize">;
   artifactLimits: ArtifactsConfig;
+  uploadLimits: UploadsConfig;
   /** Per project, the S3 URI its `mlflow-artifacts:/` root maps to, where configured. */
   artifactDestinations: ReadonlyMap<string, string>;
   /** Errors of a field that still answered with what it could (one project down). */

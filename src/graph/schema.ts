@@ -6,6 +6,8 @@ import { VersionArtifactsResolver } from "./artifact/version-artifacts.resolver.
 import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
 import { ModelMutations } from "./model/model.mutations.js";
 import { VersionMutations } from "./version/version.mutations.js";
+import { PromoteMutation } from "./version/promote.mutation.js";
+import { UploadMutations } from "./upload/upload.mutations.js";
 import { ModelResolver } from "./model/model.resolver.js";
 import { ProjectModelsResolver } from "./model/project-models.resolver.js";
 import { NodeResolver } from "./node/node.resolver.js";
@@ -36,6 +38,8 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
       MLModelResolver,
       ModelMutations,
       VersionMutations,
+      UploadMutations,
+      PromoteMutation,
     ],
     validate: false,
   });

@@ -3,6 +3,7 @@ import type { UpstreamCalls } from "../sources/calls.js";
 import type { ServerStatus } from "../sources/mlflow/types.js";
 import type { Upstreams } from "../sources/upstreams.js";
 import { MlflowWriter } from "../sources/mlflow/writer.js";
+import { S3Staging } from "../sources/s3/staging.js";
 import { S3StateStore } from "../sources/s3/state.js";
 import { S3Store } from "../sources/s3/store.js";
 import { createArtifactLoaders } from "./artifacts.js";
@@ -30,6 +31,7 @@ export function createLoaders(upstreams: Upstreams, calls: UpstreamCalls) {
     artifacts: createArtifactLoaders(new S3Store(upstreams.s3, calls), mlflow),
     /** Registry writes, uncached; call `invalidate` after one so later reads see it. */
     writer: (project: string) => new MlflowWriter(upstreams.mlflow(project), calls),
+    staging: new S3Staging(upstreams.s3, calls),
     state: upstreams.stateRoot ? new S3StateStore(upstreams.s3, calls, upstreams.stateRoot) : null,
     /** Forgets what this request read of a model (or of all of a project's models). */
     invalidate(project: string, model?: string) {

@@ -16,6 +16,7 @@ export function createContext(config: Config, upstreams: Upstreams): RequestCont
     projectNames: config.projects.map((p) => p.name),
     limits: config.server,
     artifactLimits: config.artifacts,
+    uploadLimits: config.uploads,
     artifactDestinations: new Map(
       config.projects.flatMap((p) =>
         p.artifacts?.destination ? [[p.name, p.artifacts.destination]] : [],

@@ -9,12 +9,19 @@ export class CreateVersionInput {
   @Field()
   model!: string;
 
-  @Field({
+  @Field(() => String, {
+    nullable: true,
     description:
       "s3://bucket/prefix holding an MLmodel, inside the project's allowed prefixes (no run " +
-      "needed), or runs:/<run_id>/<path>.",
+      "needed), or runs:/<run_id>/<path>. Give this or uploadId.",
   })
-  source!: string;
+  source?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "A completed upload of this project and model: its files become the version's.",
+  })
+  uploadId?: string | null;
 
   @Field(() => String, { nullable: true })
   runId?: string | null;

@@ -18,7 +18,10 @@ import type { GraphContext } from "../context.js";
 import { loadModel } from "../model/load-model.js";
 import { Model } from "../model/model.type.js";
 import { requireProject } from "../project/project.lookup.js";
+import { registerUpload } from "../upload/register-upload.js";
+import { loadSession } from "../upload/session.js";
 import { loadVersion } from "./load-version.js";
+import { registerVersion } from "./register.js";
 import {
   CreateVersionInput,
   DeleteAliasInput,
@@ -66,7 +69,8 @@ async function checkSource(ctx: GraphContext, project: string, source: string): 
 @Resolver(() => Version)
 export class VersionMutations {
   @Mutation(() => Version, {
-    description: "Registers a version; with no runId it is registry-only.",
+    description:
+      "Registers a version from a source or a completed upload; with no runId it is registry-only.",
   })
   async createVersion(
     @Arg("input", () => CreateVersionInput) input: CreateVersionInput,
@@ -79,29 +83,37 @@ export class VersionMutations {
     if (input.runId && !RUN_ID.test(input.runId)) {
       throw badUserInput(`runId must be 32 lowercase hex characters, got "${input.runId}"`);
     }
-    const source = await checkSource(ctx, project, input.source);
+    if ((input.source == null) === (input.uploadId == null)) {
+      throw badUserInput("give exactly one of source and uploadId");
+    }
+    const registration = { project, model, runId: input.runId, description, tags, aliases };
     const scope = {
       mutation: "createVersion",
       project,
       key: input.idempotencyKey,
       input: { ...input, idempotencyKey: null },
     };
+    const done = (created: { model: string; number: number }) =>
+      reread(ctx, project, created.model, created.number);
+    if (input.uploadId != null) {
+      const session = await loadSession(ctx, input.uploadId);
+      if (session.project !== project || session.model !== model) {
+        throw badUserInput(
+          `upload "${session.uploadId}" is for model "${session.model}" of project "${session.project}"`,
+        );
+      }
+      if (session.status === "REGISTERED") return done({ model, number: session.version! });
+      if (session.status !== "COMPLETED") {
+        throw badUserInput(`upload "${session.uploadId}" is not completed yet`);
+      }
+      return onceForKey(ctx, scope, () => registerUpload(ctx, session, registration), done);
+    }
+    const source = await checkSource(ctx, project, input.source!);
     return onceForKey(
       ctx,
       scope,
-      async () => {
-        const writer = ctx.loaders.writer(project);
-        const created = await writer.createVersion({
-          name: model,
-          source,
-          runId: input.runId,
-          description,
-          tags,
-        });
-        for (const alias of aliases) await writer.setAlias(model, alias, created.number);
-        return { model, number: created.number };
-      },
-      (created) => reread(ctx, project, created.model, created.number),
+      () => registerVersion(ctx, "createVersion", { ...registration, source }),
+      done,
     );
   }
 

@@ -1,0 +1,66 @@
+import type { S3Location } from "../../sources/s3/uri.js";
+import { parseS3Uri } from "../../sources/s3/uri.js";
+import { badUserInput, notFound } from "../common/errors.js";
+import type { GraphContext } from "../context.js";
+
+export type UploadStatus = "STARTED" | "COMPLETED" | "REGISTERED";
+
+export interface UploadFile {
+  path: string;
+  size: number;
+  sha256: string | null;
+  /** S3's multipart upload id, for files sent in parts. */
+  multipartId: string | null;
+  partCount: number;
+  /** Bytes per part (the last may be shorter); the whole size for a single PUT. */
+  partSize: number;
+}
+
+/** What an upload is, kept in S3 (state.uri) so that any replica can complete it. */
+export interface UploadSession {
+  uploadId: string;
+  project: string;
+  model: string;
+  /** s3://… where the files are staged: `<artifacts.root>/uploads/<uploadId>`. */
+  staging: string;
+  files: UploadFile[];
+  createdAt: string;
+  expiresAt: string;
+  status: UploadStatus;
+  /** The version it became, once registered. */
+  version?: number;
+}
+
+const sessionPath = (uploadId: string) => `uploads/${uploadId}.json`;
+
+export function requireState(ctx: GraphContext) {
+  const state = ctx.loaders.state;
+  if (!state) throw badUserInput("uploads need the gateway's `state.uri` to be configured");
+  return state;
+}
+
+/** The S3 prefix the gateway writes a project's uploads and promoted versions under. */
+export function projectRoot(ctx: GraphContext, project: string): S3Location {
+  const root = ctx.projectConfig(project).artifacts?.root;
+  const location = root ? parseS3Uri(root) : null;
+  if (!location) {
+    throw badUserInput(`project "${project}" has no artifacts.root to write files to`, { project });
+  }
+  return location;
+}
+
+export async function loadSession(ctx: GraphContext, uploadId: string): Promise<UploadSession> {
+  const session = /^[0-9a-f-]{36}$/.test(uploadId)
+    ? await requireState(ctx).get<UploadSession>(sessionPath(uploadId))
+    : null;
+  if (!session) throw notFound(`no upload "${uploadId}" (it may have been aborted or expired)`);
+  return session;
+}
+
+export async function saveSession(ctx: GraphContext, session: UploadSession): Promise<void> {
+  await requireState(ctx).put(sessionPath(session.uploadId), session);
+}
+
+export async function deleteSession(ctx: GraphContext, uploadId: string): Promise<void> {
+  await requireState(ctx).delete(sessionPath(uploadId));
+}

@@ -1,0 +1,19 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "@jest/globals";
+import { parseConfig } from "../../../src/config/load.js";
+
+describe("the README's example config", () => {
+  it("is a valid config", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const yaml = /### Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const env = {
+      S3_ACCESS_KEY_ID: "a",
+      S3_SECRET_ACCESS_KEY: "b",
+      FRAUD_MLFLOW_PASSWORD: "c",
+      CHURN_TOKEN: "d",
+    };
+    const config = parseConfig(yaml, env, "README.md");
+    expect(config.projects.map((p) => p.name)).toEqual(["fraud", "churn"]);
+    expect(config.state?.uri).toBe("s3://mlflow/_registry-graph");
+  });
+});

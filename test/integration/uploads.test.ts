@@ -327,6 +327,21 @@ describe("promoteVersion across MLflow servers", () => {
     expect(truth.model_version).toMatchObject({ source: version.source, aliases: ["champion"] });
   });
 
+  it("promotes once for a retried idempotency key", async () => {
+    const mutation = `mutation { promoteVersion(input: {
+      from: { project: "fraud", model: "transaction-scorer", version: 1 },
+      to: { project: "target", model: "scorer-copy" }, idempotencyKey: "promote-7" }) { number source } }`;
+    const first = await gateway.query<{ promoteVersion: { number: number; source: string } }>(
+      mutation,
+    );
+    const retry = await gateway.query<{ promoteVersion: { number: number; source: string } }>(
+      mutation,
+    );
+    expect(first.errors).toBeUndefined();
+    expect(retry.data!.promoteVersion).toEqual(first.data!.promoteVersion);
+    expect(await versionCount("scorer-copy")).toBe(1);
+  });
+
   it("leaves no version, model or object behind when the copy fails", async () => {
     const broken = await startTestGateway({
       ...config,

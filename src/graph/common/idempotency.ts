@@ -5,9 +5,14 @@ import { badUserInput, userError, ErrorCode } from "./errors.js";
 interface IdempotencyRecord {
   inputHash: string;
   state: "pending" | "done";
+  /** When the claim was made: a pending claim older than STALE_MS was abandoned. */
+  claimedAt: number;
   /** What the first request created, to re-read and return again. */
   result?: unknown;
 }
+
+/** Longer than any creating mutation runs (copies included); a crashed replica's claim expires. */
+const STALE_MS = 30 * 60 * 1000;
 
 const sha256 = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
@@ -29,19 +34,20 @@ export async function onceForKey<R, T>(
   }
   const path = `idempotency/${sha256([scope.mutation, scope.project, scope.key])}.json`;
   const inputHash = sha256(scope.input);
-  const claimed = await state.put(path, { inputHash, state: "pending" }, { onlyIfAbsent: true });
-  if (!claimed) {
+  const claim: IdempotencyRecord = { inputHash, state: "pending", claimedAt: Date.now() };
+  if (!(await state.put(path, claim, { onlyIfAbsent: true }))) {
     const record = await state.get<IdempotencyRecord>(path);
     if (record?.inputHash !== inputHash) {
       throw badUserInput(`idempotencyKey "${scope.key}" was already used with a different input`);
     }
-    if (record.state !== "done") {
+    if (record.state === "done") return reread(record.result as R);
+    if (Date.now() - record.claimedAt < STALE_MS) {
       throw userError(
         ErrorCode.CONFLICT,
         `a request with idempotencyKey "${scope.key}" is still running`,
       );
     }
-    return reread(record.result as R);
+    await state.put(path, claim); // the first claimant died before finishing: take over
   }
   let result: R;
   try {
@@ -50,6 +56,6 @@ export async function onceForKey<R, T>(
     await state.delete(path).catch(() => undefined); // let a retry try again
     throw error;
   }
-  await state.put(path, { inputHash, state: "done", result } satisfies IdempotencyRecord);
+  await state.put(path, { ...claim, state: "done", result } satisfies IdempotencyRecord);
   return reread(result);
 }

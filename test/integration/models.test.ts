@@ -5,7 +5,7 @@ import {
   type ModelsPageQuery,
 } from "../generated/graphql.js";
 import { type GraphQLResponse, startTestGateway, type TestGateway } from "../support/gateway.js";
-import { mlflowGet, stackConfig, testStack } from "../support/stack.js";
+import { mlflowModels, stackConfig, stackProjects } from "../support/stack.js";
 
 interface WireModel {
   name: string;
@@ -22,21 +22,12 @@ beforeAll(async () => {
 });
 afterAll(() => gateway.stop());
 
-/** Ground truth: every registered model of a project, straight from its MLflow. */
-async function mlflowModels(project: string): Promise<WireModel[]> {
-  const body = await mlflowGet<{ registered_models?: WireModel[] }>(
-    project,
-    "api/2.0/mlflow/registered-models/search?max_results=1000",
-  );
-  return body.registered_models ?? [];
-}
-
-const projectNames = () => testStack().state.projects.map((p) => p.name);
+const projectNames = stackProjects;
 
 describe("model(project, name)", () => {
   it("answers field by field what MLflow's own REST API says", async () => {
     for (const project of projectNames()) {
-      for (const wire of await mlflowModels(project)) {
+      for (const wire of await mlflowModels<WireModel>(project)) {
         const { data, errors } = await gateway.query(ModelDetailDocument, {
           project,
           name: wire.name,
@@ -104,7 +95,7 @@ describe("models(projects, first, after)", () => {
     expect(errors).toBeUndefined();
     const expected = (
       await Promise.all(
-        projectNames().map(async (p) => (await mlflowModels(p)).map((m) => [m.name, p])),
+        projectNames().map(async (p) => (await mlflowModels<WireModel>(p)).map((m) => [m.name, p])),
       )
     )
       .flat()
@@ -138,7 +129,7 @@ describe("models(projects, first, after)", () => {
 
   it("lists only the projects asked for", async () => {
     const { data } = await gateway.query(ModelsPageDocument, { projects: ["churn"], first: 500 });
-    const churn = await mlflowModels("churn");
+    const churn = await mlflowModels<WireModel>("churn");
     expect(data!.models.edges.map((e) => e.node.project.name)).toEqual(churn.map(() => "churn"));
     expect(data!.models.totalCount).toBe(churn.length);
   });

@@ -1,0 +1,100 @@
+import { performance } from "node:perf_hooks";
+
+export interface Latency {
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  samples: number;
+}
+
+export interface Throughput {
+  rps: number;
+  completed: number;
+  errors: number;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Nearest-rank percentile of sorted samples. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * `runs` timed runs one after another, after `warmup` untimed ones; a slow variant stops at
+ * `budgetMs` (with at least 3 runs), so naive REST at large sizes does not take the hour.
+ */
+export async function latency(
+  run: () => Promise<unknown>,
+  options: { runs: number; warmup: number; budgetMs: number },
+): Promise<Latency> {
+  for (let i = 0; i < options.warmup; i++) await run();
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < options.runs) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+    if (times.length >= 3 && performance.now() - started > options.budgetMs) break;
+  }
+  times.sort((a, b) => a - b);
+  return {
+    p50_ms: round(percentile(times, 50)),
+    p95_ms: round(percentile(times, 95)),
+    p99_ms: round(percentile(times, 99)),
+    samples: times.length,
+  };
+}
+
+/**
+ * `clients` closed-loop clients start runs until `durationMs` has passed; the runs under way
+ * then finish and count, and rps is over the whole time.
+ */
+export async function closedLoop(
+  run: () => Promise<unknown>,
+  clients: number,
+  durationMs: number,
+): Promise<Throughput> {
+  const started = performance.now();
+  let completed = 0;
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() - started < durationMs) {
+        try {
+          await run();
+          completed++;
+        } catch (error) {
+          // The first one says what went wrong; the count says how often.
+          if (errors++ === 0) console.error(`bench: under load: ${String(error).slice(0, 300)}`);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { rps: round(completed / seconds), completed, errors };
+}
+
+/** CPU time and peak RSS of this process (the in-process gateway) while `work` runs. */
+export async function resources<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu_ms: number; peak_rss_mb: number }> {
+  const cpu = process.cpuUsage();
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  try {
+    const result = await work();
+    const used = process.cpuUsage(cpu);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return {
+      result,
+      cpu_ms: Math.round((used.user + used.system) / 1000),
+      peak_rss_mb: round(peak / 1_048_576),
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}

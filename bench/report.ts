@@ -1,0 +1,104 @@
+import { readFile, writeFile } from "node:fs/promises";
+import * as prettier from "prettier";
+
+export interface VariantResult {
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  rps_1: number;
+  rps_50: number;
+  upstream_calls: number;
+}
+
+export interface OperationResult {
+  name: string;
+  gateway: VariantResult;
+  naive_rest: VariantResult;
+  parallel_rest: VariantResult;
+  p50_ratio_vs_parallel_rest: number;
+  p50_ratio_vs_naive_rest: number;
+  /** Timed runs per variant (naive REST stops early past its time budget). */
+  samples: Record<string, number>;
+  /** Failed runs under load, per variant, at 1 and at `concurrency` clients. */
+  errors: Record<string, { at_1: number; at_concurrency: number }>;
+  /** This process (the in-process gateway and its load client) during the gateway's load phase. */
+  gateway_load: { cpu_ms: number; peak_rss_mb: number };
+}
+
+export interface ScalingPoint {
+  models_per_project: number;
+  gateway_p50_ms: number;
+  upstream_calls: number;
+}
+
+export interface Results {
+  generated_at: string;
+  machine: { cpus: number; cpu_model: string; node: string; os: string };
+  sizes: Record<string, number | number[]>;
+  operations: OperationResult[];
+  scaling: Record<string, ScalingPoint[]>;
+}
+
+const START = "<!-- results:start -->";
+const END = "<!-- results:end -->";
+
+export function table(results: Results): string {
+  const lines = [
+    `Measured ${results.generated_at} on ${results.machine.cpus} × ${results.machine.cpu_model}, ` +
+      `Node ${results.machine.node}, ${results.machine.os}; sizes ${JSON.stringify(results.sizes)}.`,
+    "",
+    "| operation | variant | p50 ms | p95 ms | p99 ms | rps @1 | rps @N | upstream calls |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const op of results.operations) {
+    for (const variant of ["gateway", "naive_rest", "parallel_rest"] as const) {
+      const v = op[variant];
+      lines.push(
+        `| ${op.name} | ${variant} | ${v.p50_ms} | ${v.p95_ms} | ${v.p99_ms} | ${v.rps_1} | ${v.rps_50} | ${v.upstream_calls} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "| operation | gateway p50 ÷ parallel REST | gateway p50 ÷ naive REST | errors @N (gw / naive / parallel) | gateway CPU ms under load | peak RSS MB |",
+    "| --- | ---: | ---: | --- | ---: | ---: |",
+  );
+  for (const op of results.operations) {
+    const e = (v: string) => op.errors[v]?.at_concurrency ?? "?";
+    lines.push(
+      `| ${op.name} | ${op.p50_ratio_vs_parallel_rest} | ${op.p50_ratio_vs_naive_rest} | ${e("gateway")} / ${e("naive_rest")} / ${e("parallel_rest")} | ${op.gateway_load.cpu_ms} | ${op.gateway_load.peak_rss_mb} |`,
+    );
+  }
+  lines.push(
+    "",
+    "| scaling | models per project | gateway p50 ms | upstream calls |",
+    "| --- | ---: | ---: | ---: |",
+  );
+  for (const [name, points] of Object.entries(results.scaling)) {
+    for (const p of points) {
+      lines.push(
+        `| ${name} | ${p.models_per_project} | ${p.gateway_p50_ms} | ${p.upstream_calls} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Writes the JSON and rewrites the README's table between its markers. */
+export async function writeResults(results: Results, jsonPath: string, readmePath: string) {
+  // Written as the repo's formatter would, so a bench run leaves `npm run lint` green.
+  const format = async (text: string, filepath: string) =>
+    prettier.format(text, { ...(await prettier.resolveConfig(filepath)), filepath });
+  await writeFile(jsonPath, await format(JSON.stringify(results, null, 2), jsonPath));
+  const readme = await readFile(readmePath, "utf8");
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${readmePath} has no ${START} … ${END} markers`);
+  await writeFile(
+    readmePath,
+    await format(
+      `${readme.slice(0, start + START.length)}\n\n${table(results)}\n\n${readme.slice(end)}`,
+      readmePath,
+    ),
+  );
+}

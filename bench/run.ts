@@ -1,0 +1,198 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cpus, platform, release, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual, parseArgs } from "node:util";
+import { Agent } from "undici";
+import { type Gateway, startGateway } from "../src/server/gateway.js";
+import { createLogger } from "../src/server/logger.js";
+import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
+import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
+import { closedLoop, latency, resources } from "./measure.js";
+import { type BenchContext, type Operation, VARIANTS } from "./operation.js";
+import { artifactTree } from "./operations/artifact-tree.js";
+import { champions } from "./operations/champions.js";
+import { dashboard } from "./operations/dashboard.js";
+import { modelPage } from "./operations/model-page.js";
+import { type OperationResult, type Results, type ScalingPoint, writeResults } from "./report.js";
+
+const OPERATIONS: Operation[] = [dashboard, modelPage, champions, artifactTree];
+
+const { values } = parseArgs({
+  options: {
+    projects: { type: "string", default: "3" },
+    models: { type: "string", default: "100" },
+    "page-versions": { type: "string", default: "50" },
+    runs: { type: "string", default: "30" },
+    concurrency: { type: "string", default: "50" },
+    sizes: { type: "string", default: "25,100,400" },
+    "load-seconds": { type: "string", default: "5" },
+    "budget-seconds": { type: "string", default: "30" },
+    only: { type: "string" },
+  },
+});
+const opts = {
+  projects: Number(values.projects),
+  models: Number(values.models),
+  pageVersions: Number(values["page-versions"]),
+  runs: Number(values.runs),
+  concurrency: Number(values.concurrency),
+  sizes: values.sizes.split(",").filter(Boolean).map(Number),
+  loadMs: Number(values["load-seconds"]) * 1000,
+  budgetMs: Number(values["budget-seconds"]) * 1000,
+  only: values.only?.split(","),
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+// dist/bench → bench
+const benchDir = join(here, "..", "..", "bench");
+const log = (message: string) => console.error(`bench: ${message}`);
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+async function measureOperation(op: Operation, ctx: BenchContext): Promise<OperationResult> {
+  // Same data three ways, checked before anything is timed.
+  const outcomes = await Promise.all(VARIANTS.map((v) => op[v](ctx)));
+  for (const [i, v] of VARIANTS.entries()) {
+    if (!isDeepStrictEqual(outcomes[i]!.data, outcomes[0]!.data)) {
+      const path = join(tmpdir(), `bench-${op.name}-${v}.json`);
+      await writeFile(path, JSON.stringify({ [v]: outcomes[i]!.data, gateway: outcomes[0]!.data }));
+      throw new Error(`${op.name}: ${v} answers other data than the gateway (both in ${path})`);
+    }
+  }
+  const result: Partial<OperationResult> = { name: op.name, samples: {}, errors: {} };
+  for (const [i, v] of VARIANTS.entries()) {
+    const run = () => op[v](ctx);
+    log(`${op.name} / ${v}: latency`);
+    const lat = await latency(run, { runs: opts.runs, warmup: 2, budgetMs: opts.budgetMs });
+    log(`${op.name} / ${v}: load at 1 and ${opts.concurrency} clients`);
+    const load = async () => {
+      const one = await closedLoop(run, 1, opts.loadMs);
+      const many = await closedLoop(run, opts.concurrency, opts.loadMs);
+      return { one, many };
+    };
+    const measured = v === "gateway" ? await resources(load) : { result: await load() };
+    if ("cpu_ms" in measured) {
+      result.gateway_load = { cpu_ms: measured.cpu_ms, peak_rss_mb: measured.peak_rss_mb };
+    }
+    const { one, many } = measured.result;
+    result[v] = {
+      p50_ms: lat.p50_ms,
+      p95_ms: lat.p95_ms,
+      p99_ms: lat.p99_ms,
+      rps_1: one.rps,
+      rps_50: many.rps,
+      upstream_calls: outcomes[i]!.calls,
+    };
+    result.samples![v] = lat.samples;
+    result.errors![v] = { at_1: one.errors, at_concurrency: many.errors };
+    log(`${op.name} / ${v}: ${JSON.stringify(result[v])} errors ${many.errors}`);
+  }
+  const r = result as OperationResult;
+  r.p50_ratio_vs_parallel_rest = round(r.gateway.p50_ms / r.parallel_rest.p50_ms);
+  r.p50_ratio_vs_naive_rest = round(r.gateway.p50_ms / r.naive_rest.p50_ms);
+  return r;
+}
+
+async function scaling(ctx: BenchContext, projectOfSize: Map<number, string>) {
+  const out: Record<string, ScalingPoint[]> = {};
+  for (const op of [dashboard, champions]) {
+    out[op.name] = [];
+    for (const [size, project] of [...projectOfSize].sort((a, b) => a[0] - b[0])) {
+      const one = { ...ctx, only: [project] };
+      const { calls } = await op.gateway(one);
+      const lat = await latency(() => op.gateway(one), {
+        runs: Math.min(opts.runs, 10),
+        warmup: 1,
+        budgetMs: opts.budgetMs,
+      });
+      out[op.name]!.push({
+        models_per_project: size,
+        gateway_p50_ms: lat.p50_ms,
+        upstream_calls: calls,
+      });
+      log(`scaling ${op.name} at ${size}: p50 ${lat.p50_ms} ms, ${calls} calls`);
+    }
+  }
+  return out;
+}
+
+async function main() {
+  const started = Date.now();
+  const dir = await mkdtemp(join(tmpdir(), "registry-graph-bench-"));
+  const servers: ExtraMlflow[] = [];
+  let stack: Stack | undefined;
+  let gateway: Gateway | undefined;
+  const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
+  try {
+    log(`starting moto (stack up --no-seed) in ${dir}`);
+    stack = await startStack({ dir, seed: false });
+    const main = Array.from({ length: opts.projects }, (_, i) => ({
+      name: `bench-${i}`,
+      models: opts.models,
+    }));
+    const extraSizes = opts.sizes.filter((s) => s !== opts.models);
+    const scaled = extraSizes.map((s) => ({ name: `size-${s}`, models: s }));
+    log(`seeding ${main.length} × ${opts.models} models and sizes ${extraSizes.join(", ") || "-"}`);
+    const projects = await startProjects(stack, [...main, ...scaled], servers);
+    log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    const first = projects[0]!;
+    await growModel(first, "model-000", opts.pageVersions);
+    const target = await uploadModelFiles(first, "model-000");
+
+    gateway = await startGateway(benchConfig(stack, projects), createLogger("silent"));
+    const ctx: BenchContext = {
+      gatewayUrl: gateway.url,
+      projects: projects.filter((p) => p.name.startsWith("bench-")),
+      target,
+      agent,
+    };
+    const operations: OperationResult[] = [];
+    for (const op of OPERATIONS.filter((o) => !opts.only || opts.only.includes(o.name))) {
+      operations.push(await measureOperation(op, ctx));
+    }
+    const projectOfSize = new Map<number, string>(
+      opts.sizes.map((s) => [s, s === opts.models ? first.name : `size-${s}`]),
+    );
+    const results: Results = {
+      generated_at: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpu_model: cpus()[0]?.model ?? "unknown",
+        node: process.version,
+        os: `${platform()} ${release()}`,
+      },
+      sizes: {
+        projects: opts.projects,
+        models_per_project: opts.models,
+        versions_per_model: 6,
+        model_page_versions: opts.pageVersions,
+        artifact_files: 17,
+        runs: opts.runs,
+        concurrency: opts.concurrency,
+        load_seconds: opts.loadMs / 1000,
+        scaling_models_per_project: opts.sizes,
+      },
+      operations,
+      scaling: await scaling({ ...ctx, projects }, projectOfSize),
+    };
+    await writeResults(
+      results,
+      join(benchDir, "results", "latest.json"),
+      join(benchDir, "README.md"),
+    );
+    log(
+      `done in ${((Date.now() - started) / 1000).toFixed(0)}s: bench/results/latest.json, bench/README.md`,
+    );
+  } finally {
+    await gateway?.stop().catch((e: unknown) => log(`stopping the gateway: ${String(e)}`));
+    await agent.close();
+    await Promise.all(servers.map((s) => s.stop()));
+    await stack?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -16,6 +16,7 @@ import { RunResolver } from "./run/run.resolver.js";
 import { VersionRunResolver } from "./run/version-run.resolver.js";
 import { AliasVersionResolver, ModelAliasesResolver } from "./version/model-aliases.resolver.js";
 import { ModelVersionsResolver } from "./version/model-versions.resolver.js";
+import { VersionDataResolver } from "./version/version-data.resolver.js";
 import { VersionResolver } from "./version/version.resolver.js";
 import { VersionsResolver } from "./version/versions.resolver.js";
 
@@ -30,6 +31,7 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
       AliasVersionResolver,
       ModelVersionsResolver,
       VersionResolver,
+      VersionDataResolver,
       VersionsResolver,
       VersionRunResolver,
       RunResolver,

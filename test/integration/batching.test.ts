@@ -58,4 +58,18 @@ describe("the dashboard query", () => {
       expect(new Set(versions.map((v) => v.run!.runId)).size).toBe(5);
     }
   });
+
+  it("finds every champion from the model listing alone when only the key is asked", async () => {
+    const champions = `query ($p: [String!]) { versions(projects: $p, filter: { alias: "champion" }, first: 500) {
+      totalCount edges { node { number model { name } project { name } } } } }`;
+    const { data, errors, extensions } = await gateway.query<{ versions: { totalCount: number } }>(
+      champions,
+      {
+        p: ["big"],
+      },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.versions.totalCount).toBe(60);
+    expect(extensions!.upstreamCalls!.byUpstream).toEqual({ "mlflow:big": 1 });
+  });
 });

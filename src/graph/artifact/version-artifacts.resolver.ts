@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { ModelVersion } from "../../sources/mlflow/types.js";
 import { parseMLModel } from "../../sources/mlmodel/parse.js";
 import { storageUri } from "../../sources/storage/artifact-uri.js";
 import { badUserInput, userError, ErrorCode } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 import { MLModel, type MLModelRoot } from "../mlmodel/mlmodel.type.js";
+import { fullVersion, type VersionRoot } from "../version/version-root.js";
 import { Version } from "../version/version.type.js";
 import { Artifact, type ArtifactRoot } from "./artifact.type.js";
 import { findArtifact, listArtifacts, readText, safePath } from "./browse.js";
@@ -20,10 +20,8 @@ export class VersionArtifactsResolver {
     description:
       "Where the files are: s3://bucket/prefix (mlflow-artifacts:/… where only MLflow can read them).",
   })
-  async storageUri(
-    @Root() version: ModelVersion,
-    @Ctx() ctx: GraphContext,
-  ): Promise<string | null> {
+  async storageUri(@Root() root: VersionRoot, @Ctx() ctx: GraphContext): Promise<string | null> {
+    const version = await fullVersion(ctx, root);
     const storage = await storageOfVersion(ctx, version);
     return storage ? storageUri(storage) : null;
   }
@@ -32,12 +30,13 @@ export class VersionArtifactsResolver {
     description: "The files and folders under path, sorted by path.",
   })
   async artifacts(
-    @Root() version: ModelVersion,
+    @Root() root: VersionRoot,
     @Ctx() ctx: GraphContext,
     @Arg("path", () => String, { defaultValue: "" }) path: string,
     @Arg("recursive", () => Boolean, { defaultValue: false }) recursive: boolean,
   ): Promise<ArtifactRoot[]> {
     const safe = safePath(path);
+    const version = await fullVersion(ctx, root);
     const storage = await storageOfVersion(ctx, version);
     return storage ? listArtifacts(ctx, version.project, storage, safe, recursive) : [];
   }
@@ -47,12 +46,13 @@ export class VersionArtifactsResolver {
     description: "One file or folder; null when absent.",
   })
   async artifact(
-    @Root() version: ModelVersion,
+    @Root() root: VersionRoot,
     @Ctx() ctx: GraphContext,
     @Arg("path", () => String) path: string,
   ): Promise<ArtifactRoot | null> {
     const safe = safePath(path);
     if (safe === "") throw badUserInput("path must name a file or folder under the version");
+    const version = await fullVersion(ctx, root);
     const storage = await storageOfVersion(ctx, version);
     return storage ? findArtifact(ctx, version.project, storage, safe) : null;
   }
@@ -61,10 +61,8 @@ export class VersionArtifactsResolver {
     nullable: true,
     description: "The parsed MLmodel; null when the version has none.",
   })
-  async mlmodel(
-    @Root() version: ModelVersion,
-    @Ctx() ctx: GraphContext,
-  ): Promise<MLModelRoot | null> {
+  async mlmodel(@Root() root: VersionRoot, @Ctx() ctx: GraphContext): Promise<MLModelRoot | null> {
+    const version = await fullVersion(ctx, root);
     const storage = await storageOfVersion(ctx, version);
     if (!storage) return null;
     const text = await readText(ctx, version.project, storage, "MLmodel", MLMODEL_MAX_BYTES);

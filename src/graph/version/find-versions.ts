@@ -2,6 +2,7 @@ import type { ModelVersion } from "../../sources/mlflow/types.js";
 import { quoteKey, quoteValue } from "../../sources/mlflow/filter.js";
 import type { GraphContext } from "../context.js";
 import { matchesVersion, type VersionFilter } from "./version-filter.input.js";
+import type { VersionRoot } from "./version-root.js";
 
 /**
  * The MLflow filter (the run id is safe: validateVersionFilter checked its shape) for the conditions MLflow can apply itself (tag, run id), each only when
@@ -23,8 +24,16 @@ export async function findVersions(
   ctx: GraphContext,
   project: string,
   filter: VersionFilter | null | undefined,
-): Promise<ModelVersion[]> {
+): Promise<VersionRoot[]> {
   const models = await ctx.loaders.modelsOfProject.load(project);
+  if (filter?.alias && !filter.tag && !filter.runId && !filter.stage) {
+    // The alias map alone names them: their other fields load only if the query asks.
+    return models.flatMap((m) =>
+      m.aliases
+        .filter((a) => a.alias === filter.alias)
+        .map((a) => ({ project, model: m.name, number: a.version })),
+    );
+  }
   const aliasesOf = new Map(models.map((m) => [m.name, m.aliases]));
   let candidates: ModelVersion[];
   if (filter?.alias) {

@@ -1,9 +1,8 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
-import type { GraphContext } from "../context.js";
+import { FieldResolver, Resolver, Root } from "type-graphql";
+import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import { Model } from "../model/model.type.js";
 import { Alias, type AliasRoot } from "./alias.type.js";
-import { loadVersion } from "./load-version.js";
+import type { VersionKey } from "./version-root.js";
 import { Version } from "./version.type.js";
 
 @Resolver(() => Model)
@@ -24,7 +23,7 @@ export class ModelAliasesResolver {
 @Resolver(() => Alias)
 export class AliasVersionResolver {
   @FieldResolver(() => Version)
-  version(@Root() alias: AliasRoot, @Ctx() ctx: GraphContext): Promise<ModelVersion> {
-    return loadVersion(ctx, alias.project, alias.model, alias.number);
+  version(@Root() alias: AliasRoot): VersionKey {
+    return { project: alias.project, model: alias.model, number: alias.number };
   }
 }

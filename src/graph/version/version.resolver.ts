@@ -1,26 +1,27 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
-import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
+import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import { encodeId } from "../common/global-id.js";
 import type { GraphContext } from "../context.js";
 import { loadModel } from "../model/load-model.js";
 import { Model } from "../model/model.type.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
+import type { VersionRoot } from "./version-root.js";
 import { Version } from "./version.type.js";
 
 @Resolver(() => Version)
 export class VersionResolver {
   @FieldResolver(() => ID)
-  id(@Root() version: ModelVersion): string {
+  id(@Root() version: VersionRoot): string {
     return encodeId("Version", version.project, version.model, version.number);
   }
 
   @FieldResolver(() => Model)
-  model(@Root() version: ModelVersion, @Ctx() ctx: GraphContext): Promise<RegisteredModel> {
+  model(@Root() version: VersionRoot, @Ctx() ctx: GraphContext): Promise<RegisteredModel> {
     return loadModel(ctx, version.project, version.model);
   }
 
   @FieldResolver(() => Project)
-  project(@Root() version: ModelVersion): ProjectRoot {
+  project(@Root() version: VersionRoot): ProjectRoot {
     return { name: version.project };
   }
 
@@ -28,7 +29,7 @@ export class VersionResolver {
     description:
       "Aliases pointing here, from the model's alias map (MLflow's version search leaves them out).",
   })
-  async aliases(@Root() version: ModelVersion, @Ctx() ctx: GraphContext): Promise<string[]> {
+  async aliases(@Root() version: VersionRoot, @Ctx() ctx: GraphContext): Promise<string[]> {
     const model = await loadModel(ctx, version.project, version.model);
     return model.aliases
       .filter((a) => a.version === version.number)

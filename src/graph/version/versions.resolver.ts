@@ -1,12 +1,12 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Args, Ctx, Info, Query, Resolver } from "type-graphql";
-import type { ModelVersion } from "../../sources/mlflow/types.js";
 import type { Page } from "../common/connection.js";
 import { sortAndPage } from "../common/paginate.js";
 import { fromEachProject } from "../common/settle-projects.js";
 import type { GraphContext } from "../context.js";
 import { requireProject } from "../project/project.lookup.js";
 import { findVersions } from "./find-versions.js";
+import type { VersionRoot } from "./version-root.js";
 import { validateVersionFilter } from "./version-filter.input.js";
 import { VersionConnection } from "./version-connection.type.js";
 import { Version } from "./version.type.js";
@@ -22,7 +22,7 @@ export class VersionsResolver {
     @Args(() => VersionsArgs) args: VersionsArgs,
     @Ctx() ctx: GraphContext,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Page<ModelVersion>> {
+  ): Promise<Page<VersionRoot>> {
     validateVersionFilter(args.filter);
     const projects = args.projects?.map((p) => requireProject(ctx, p)) ?? ctx.projectNames;
     const versions = await fromEachProject(ctx, [...new Set(projects)], info, (project) =>

@@ -92,6 +92,11 @@ describe("model mutations", () => {
       `mutation { deleteModelTag(input: { project: "writes", name: "scorer", key: "stage" }) { tags { key } } }`,
     );
     expect(removed.data!.deleteModelTag.tags.map((t) => t.key)).toEqual(["team"]);
+    const truth = await mlflow<{
+      registered_model: { description: string; tags: { key: string }[] };
+    }>("registered-models/get?name=scorer");
+    expect(truth.registered_model.description).toBe("second");
+    expect(truth.registered_model.tags.map((t) => t.key)).toEqual(["team"]);
   });
 
   it.each([
@@ -239,6 +244,11 @@ describe("version mutations", () => {
     }`);
     expect(cleared.data!.deleteAlias.aliases.map((a) => a.alias)).toEqual(["champion"]);
     expect(cleared.data!.deleteVersionTag.tags).toEqual([]);
+    const after = await mlflow<{ model_version: { aliases?: string[]; tags?: object[] } }>(
+      "model-versions/get?name=scorer&version=2",
+    );
+    expect(after.model_version.aliases ?? []).toEqual([]);
+    expect(after.model_version.tags ?? []).toEqual([]);
 
     const badStage = await gateway.query(
       `mutation { transitionStage(input: { project: "writes", model: "scorer", version: 2, stage: "Live" }) { stage } }`,

@@ -34,13 +34,8 @@ afterAll(async () => {
   s3?.destroy();
 });
 
-/** Ground truth from MLflow itself, bypassing the gateway. */
-async function mlflow<T>(path: string): Promise<T> {
-  return (await (await fetch(`${extra.server.url}/api/2.0/mlflow/${path}`)).json()) as T;
-}
-
 async function mlflowModelNames(): Promise<string[]> {
-  const body = await mlflow<{ registered_models?: { name: string }[] }>(
+  const body = await extra.get<{ registered_models?: { name: string }[] }>(
     "registered-models/search?max_results=1000",
   );
   return (body.registered_models ?? []).map((m) => m.name).sort();
@@ -58,7 +53,7 @@ describe("model mutations", () => {
          tags: [{ key: "team", value: "risk" }] }) { name description tags { key value } } }`,
     );
     expect(errors).toBeUndefined();
-    const truth = await mlflow<{ registered_model: { description: string; tags: object[] } }>(
+    const truth = await extra.get<{ registered_model: { description: string; tags: object[] } }>(
       "registered-models/get?name=scorer",
     );
     expect(data!.createModel).toEqual({
@@ -92,7 +87,7 @@ describe("model mutations", () => {
       `mutation { deleteModelTag(input: { project: "writes", name: "scorer", key: "stage" }) { tags { key } } }`,
     );
     expect(removed.data!.deleteModelTag.tags.map((t) => t.key)).toEqual(["team"]);
-    const truth = await mlflow<{
+    const truth = await extra.get<{
       registered_model: { description: string; tags: { key: string }[] };
     }>("registered-models/get?name=scorer");
     expect(truth.registered_model.description).toBe("second");
@@ -132,14 +127,6 @@ describe("version mutations", () => {
       `mutation { createVersion(input: { project: "writes", model: "scorer", ${fields} }) {
         number source run { runId } aliases tags { key value } } }`,
     );
-  const versionCount = async () =>
-    (
-      (
-        await mlflow<{ model_versions?: object[] }>(
-          `model-versions/search?filter=${encodeURIComponent("name='scorer'")}`,
-        )
-      ).model_versions ?? []
-    ).length;
 
   it("registers a version with no run from an allowed S3 prefix that holds an MLmodel", async () => {
     const { data, errors } = await create(
@@ -153,7 +140,7 @@ describe("version mutations", () => {
       aliases: ["champion"],
       tags: [{ key: "origin", value: "import" }],
     });
-    const truth = await mlflow<{
+    const truth = await extra.get<{
       model_version: { source: string; run_id: string; aliases: string[] };
     }>("model-versions/get?name=scorer&version=1");
     expect(truth.model_version).toMatchObject({
@@ -185,11 +172,11 @@ describe("version mutations", () => {
     ],
     ["a malformed run id", `source: "${root}/imports/scorer", runId: "nope"`, /runId/],
   ])("refuses %s, with the reason, and registers nothing", async (_case, fields, reason) => {
-    const before = await versionCount();
+    const before = await extra.versionCount("scorer");
     const response = await create(fields);
     expect(codeOf(response)).toBe("BAD_USER_INPUT");
     expect(response.errors![0]!.message).toMatch(reason);
-    expect(await versionCount()).toBe(before);
+    expect(await extra.versionCount("scorer")).toBe(before);
   });
 
   it("returns the first result for a retry with the same idempotency key", async () => {
@@ -198,7 +185,7 @@ describe("version mutations", () => {
     const retry = await create(fields);
     expect(first.errors).toBeUndefined();
     expect(retry.data!.createVersion.number).toBe(first.data!.createVersion.number);
-    expect(await versionCount()).toBe(first.data!.createVersion.number);
+    expect(await extra.versionCount("scorer")).toBe(first.data!.createVersion.number);
 
     const reused = await create(
       `source: "${root}/imports/scorer", description: "other", idempotencyKey: "deploy-42"`,
@@ -226,7 +213,7 @@ describe("version mutations", () => {
       desc: { description: "retrained" },
       stage: { stage: "Production" },
     });
-    const truth = await mlflow<{
+    const truth = await extra.get<{
       model_version: { current_stage: string; description: string; aliases: string[] };
     }>("model-versions/get?name=scorer&version=2");
     expect(truth.model_version).toMatchObject({
@@ -244,7 +231,7 @@ describe("version mutations", () => {
     }`);
     expect(cleared.data!.deleteAlias.aliases.map((a) => a.alias)).toEqual(["champion"]);
     expect(cleared.data!.deleteVersionTag.tags).toEqual([]);
-    const after = await mlflow<{ model_version: { aliases?: string[]; tags?: object[] } }>(
+    const after = await extra.get<{ model_version: { aliases?: string[]; tags?: object[] } }>(
       "model-versions/get?name=scorer&version=2",
     );
     expect(after.model_version.aliases ?? []).toEqual([]);

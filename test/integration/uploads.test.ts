@@ -43,18 +43,6 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) =>
   r.errors?.[0]?.extensions?.code;
 
-async function mlflow<T>(path: string): Promise<T> {
-  return (await (await fetch(`${extra.server.url}/api/2.0/mlflow/${path}`)).json()) as T;
-}
-
-async function versionCount(model: string): Promise<number> {
-  const filter = encodeURIComponent(`name='${model}'`);
-  return (
-    (await mlflow<{ model_versions?: object[] }>(`model-versions/search?filter=${filter}`))
-      .model_versions ?? []
-  ).length;
-}
-
 /** What is left under a prefix of the stack's bucket: objects and open multipart uploads. */
 async function leftUnder(prefix: string): Promise<number> {
   const objects = await s3.send(new ListObjectsV2Command({ Bucket: "mlflow", Prefix: prefix }));
@@ -162,7 +150,7 @@ describe("uploads straight to S3", () => {
     const version = created.data!.createVersion;
     expect(version.source).toBe(`${root}/versions/uploaded/${started.uploadId}`);
     expect(version.run).toBeNull();
-    const truth = await mlflow<{ model_version: { source: string } }>(
+    const truth = await extra.get<{ model_version: { source: string } }>(
       `model-versions/get?name=uploaded&version=${version.number}`,
     );
     expect(truth.model_version.source).toBe(version.source);
@@ -175,7 +163,7 @@ describe("uploads straight to S3", () => {
       id: started.uploadId,
     });
     expect(retried.data!.createVersion.number).toBe(version.number);
-    expect(await versionCount("uploaded")).toBe(1);
+    expect(await extra.versionCount("uploaded")).toBe(1);
   });
 
   it.each([
@@ -215,7 +203,7 @@ describe("uploads straight to S3", () => {
         },
       ]);
       const started = data!.startUpload;
-      const before = await versionCount("uploaded");
+      const before = await extra.versionCount("uploaded");
       const parts = await send(
         started,
         { MLmodel: mlmodel, "big.bin": sent, "small.bin": small },
@@ -228,7 +216,7 @@ describe("uploads straight to S3", () => {
         new RegExp(`^completeUpload failed at ${failedStep}: `),
       );
       expect(await leftUnder(stagingPrefix(started))).toBe(0);
-      expect(await versionCount("uploaded")).toBe(before);
+      expect(await extra.versionCount("uploaded")).toBe(before);
       const after = await gateway.query(
         `mutation ($id: String!) { createVersion(input: { project: "target", model: "uploaded", uploadId: $id }) { number } }`,
         { id: started.uploadId },
@@ -321,7 +309,7 @@ describe("promoteVersion across MLflow servers", () => {
       );
     for (const file of files)
       expect((await read(targetPrefix + file)).equals(await read(sourcePrefix + file))).toBe(true);
-    const truth = await mlflow<{ model_version: { source: string; aliases: string[] } }>(
+    const truth = await extra.get<{ model_version: { source: string; aliases: string[] } }>(
       `model-versions/get?name=fraud-detector&version=${version.number}`,
     );
     expect(truth.model_version).toMatchObject({ source: version.source, aliases: ["champion"] });
@@ -339,7 +327,7 @@ describe("promoteVersion across MLflow servers", () => {
     );
     expect(first.errors).toBeUndefined();
     expect(retry.data!.promoteVersion).toEqual(first.data!.promoteVersion);
-    expect(await versionCount("scorer-copy")).toBe(1);
+    expect(await extra.versionCount("scorer-copy")).toBe(1);
   });
 
   it("leaves no version, model or object behind when the copy fails", async () => {
@@ -357,7 +345,7 @@ describe("promoteVersion across MLflow servers", () => {
         to: { project: "target", model: "never-made" } }) { number } }`);
       expect(response.errors![0]!.extensions!.step).toBe("copy");
       expect(response.errors![0]!.message).toMatch(/^promoteVersion failed at copy: /);
-      const models = await mlflow<{ registered_models?: { name: string }[] }>(
+      const models = await extra.get<{ registered_models?: { name: string }[] }>(
         "registered-models/search",
       );
       expect((models.registered_models ?? []).map((m) => m.name)).not.toContain("never-made");

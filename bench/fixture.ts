@@ -1,6 +1,4 @@
 import pLimit from "p-limit";
-import type { Config } from "../src/config/schema.js";
-import { parseConfig } from "../src/config/load.js";
 import { type ExtraMlflow, type Stack, startExtraMlflow } from "../stack/launcher.js";
 import type { BenchProject, Target } from "./operation.js";
 import { MlflowRest } from "./rest.js";
@@ -11,40 +9,48 @@ const CHAMPION = 4;
 
 /** One extra MLflow per project (and per scaling size), seeded in parallel. */
 export async function startProjects(
-  stack: Stack,
+  stack: Pick<Stack, "dir" | "state">,
   specs: { name: string; models: number }[],
   started: ExtraMlflow[],
 ): Promise<BenchProject[]> {
   return Promise.all(
     specs.map(async ({ name, models }) => {
-      const server = await startExtraMlflow(stack, name, { seedModels: models });
+      // The bench reads no run but the champion's (and model-000's, grown below).
+      const server = await startExtraMlflow(stack, name, {
+        seedModels: models,
+        seedRuns: "champion",
+      });
       started.push(server);
       return { name, url: server.url };
     }),
   );
 }
 
-/** The gateway config for these projects: S3 read directly, as the stack's proxied projects. */
-export function benchConfig(stack: Stack, projects: BenchProject[]): Config {
+/**
+ * The gateway config for these projects (S3 read directly, as the stack's proxied projects),
+ * as the YAML file's contents; `extra` is merged in at the top (the cache settings).
+ */
+export function benchConfig(
+  stack: Pick<Stack, "dir" | "state">,
+  projects: BenchProject[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const { s3 } = stack.state;
-  return parseConfig(
-    JSON.stringify({
-      server: { host: "127.0.0.1", port: 0, exposeUpstreamCalls: true, maxPageSize: 10_000 },
-      s3: {
-        endpoint: s3.endpoint,
-        region: s3.region,
-        forcePathStyle: true,
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      },
-      projects: projects.map((p) => ({
-        name: p.name,
-        mlflow: { url: p.url, timeoutMs: 30_000, concurrency: 8 },
-        artifacts: { destination: `s3://${s3.bucket}/${p.name}` },
-      })),
-    }),
-    {},
-    "bench config",
-  );
+  return {
+    server: { host: "127.0.0.1", port: 0, exposeUpstreamCalls: true, maxPageSize: 10_000 },
+    s3: {
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    },
+    projects: projects.map((p) => ({
+      name: p.name,
+      mlflow: { url: p.url, timeoutMs: 30_000, concurrency: 8 },
+      artifacts: { destination: `s3://${s3.bucket}/${p.name}` },
+    })),
+    ...extra,
+  };
 }
 
 /**

@@ -76,25 +76,20 @@ export async function closedLoop(
   return { rps: round(completed / seconds), completed, errors };
 }
 
-/** CPU time and peak RSS of this process (the in-process gateway) while `work` runs. */
+/** What the bench can read of the gateway's process (see gateway-process.ts). */
+export interface ProcessProbe {
+  cpuMs(): Promise<number>;
+  peakRssMb(): Promise<number>;
+  resetPeak(): Promise<void>;
+}
+
+/** The gateway process's CPU time and peak RSS while `work` runs. */
 export async function resources<T>(
+  probe: ProcessProbe,
   work: () => Promise<T>,
 ): Promise<{ result: T; cpu_ms: number; peak_rss_mb: number }> {
-  const cpu = process.cpuUsage();
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
-  try {
-    const result = await work();
-    const used = process.cpuUsage(cpu);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return {
-      result,
-      cpu_ms: Math.round((used.user + used.system) / 1000),
-      peak_rss_mb: round(peak / 1_048_576),
-    };
-  } finally {
-    clearInterval(timer);
-  }
+  await probe.resetPeak();
+  const cpu = await probe.cpuMs();
+  const result = await work();
+  return { result, cpu_ms: (await probe.cpuMs()) - cpu, peak_rss_mb: await probe.peakRssMb() };
 }

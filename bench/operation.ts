@@ -46,6 +46,11 @@ export interface Operation {
   name: string;
   /** The one GraphQL request of the gateway variant (autocannon replays it under load). */
   request(ctx: BenchContext): GraphQLRequest;
+  /**
+   * The upstream calls the gateway makes for it over `projects` projects: a constant per
+   * project, whatever their size. The CI guard (test/integration/bench-guard.test.ts) holds it.
+   */
+  gatewayCalls(projects: number): number;
   gateway: Variant;
   naive_rest: Variant;
   parallel_rest: Variant;

@@ -21,7 +21,7 @@ export interface OperationResult {
   samples: Record<string, number>;
   /** Failed runs under load, per variant, at 1 and at `concurrency` clients. */
   errors: Record<string, { at_1: number; at_concurrency: number }>;
-  /** This process (the in-process gateway and its load client) during the gateway's load phase. */
+  /** The gateway process alone during its load phases: CPU time and peak RSS. */
   gateway_load: { cpu_ms: number; peak_rss_mb: number };
 }
 

@@ -4,9 +4,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { Agent } from "undici";
-import { type Gateway, startGateway } from "../src/server/gateway.js";
-import { createLogger } from "../src/server/logger.js";
 import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
+import { type GatewayProcess, startGatewayProcess } from "./gateway-process.js";
 import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
 import { closedLoop, latency, resources } from "./measure.js";
 import { type BenchContext, type Operation, VARIANTS } from "./operation.js";
@@ -21,14 +20,15 @@ const OPERATIONS: Operation[] = [dashboard, modelPage, champions, artifactTree];
 const { values } = parseArgs({
   options: {
     projects: { type: "string", default: "3" },
-    models: { type: "string", default: "100" },
+    models: { type: "string", default: "200" },
     "page-versions": { type: "string", default: "50" },
     runs: { type: "string", default: "30" },
     concurrency: { type: "string", default: "50" },
-    sizes: { type: "string", default: "25,100,400" },
+    sizes: { type: "string", default: "50,200,800" },
     "load-seconds": { type: "string", default: "5" },
     "budget-seconds": { type: "string", default: "30" },
     only: { type: "string" },
+    "cpu-prof": { type: "string" },
   },
 });
 const opts = {
@@ -41,6 +41,7 @@ const opts = {
   loadMs: Number(values["load-seconds"]) * 1000,
   budgetMs: Number(values["budget-seconds"]) * 1000,
   only: values.only?.split(","),
+  cpuProfDir: values["cpu-prof"],
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,7 +50,11 @@ const benchDir = join(here, "..", "..", "bench");
 const log = (message: string) => console.error(`bench: ${message}`);
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-async function measureOperation(op: Operation, ctx: BenchContext): Promise<OperationResult> {
+async function measureOperation(
+  op: Operation,
+  ctx: BenchContext,
+  gateway: GatewayProcess,
+): Promise<OperationResult> {
   // Same data three ways, checked before anything is timed.
   const outcomes = await Promise.all(VARIANTS.map((v) => op[v](ctx)));
   for (const [i, v] of VARIANTS.entries()) {
@@ -70,7 +75,7 @@ async function measureOperation(op: Operation, ctx: BenchContext): Promise<Opera
       const many = await closedLoop(run, opts.concurrency, opts.loadMs);
       return { one, many };
     };
-    const measured = v === "gateway" ? await resources(load) : { result: await load() };
+    const measured = v === "gateway" ? await resources(gateway, load) : { result: await load() };
     if ("cpu_ms" in measured) {
       result.gateway_load = { cpu_ms: measured.cpu_ms, peak_rss_mb: measured.peak_rss_mb };
     }
@@ -121,7 +126,7 @@ async function main() {
   const dir = await mkdtemp(join(tmpdir(), "registry-graph-bench-"));
   const servers: ExtraMlflow[] = [];
   let stack: Stack | undefined;
-  let gateway: Gateway | undefined;
+  let gateway: GatewayProcess | undefined;
   const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
   try {
     log(`starting moto (stack up --no-seed) in ${dir}`);
@@ -139,7 +144,13 @@ async function main() {
     await growModel(first, "model-000", opts.pageVersions);
     const target = await uploadModelFiles(first, "model-000");
 
-    gateway = await startGateway(benchConfig(stack, projects), createLogger("silent"));
+    gateway = await startGatewayProcess({
+      config: benchConfig(stack, projects),
+      dir,
+      entry: join(here, "..", "src", "main.js"),
+      cpuProfDir: opts.cpuProfDir,
+    });
+    log(`gateway: pid ${gateway.pid} at ${gateway.url}`);
     const ctx: BenchContext = {
       gatewayUrl: gateway.url,
       projects: projects.filter((p) => p.name.startsWith("bench-")),
@@ -148,7 +159,7 @@ async function main() {
     };
     const operations: OperationResult[] = [];
     for (const op of OPERATIONS.filter((o) => !opts.only || opts.only.includes(o.name))) {
-      operations.push(await measureOperation(op, ctx));
+      operations.push(await measureOperation(op, ctx, gateway));
     }
     const projectOfSize = new Map<number, string>(
       opts.sizes.map((s) => [s, s === opts.models ? first.name : `size-${s}`]),

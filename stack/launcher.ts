@@ -137,18 +137,23 @@ export async function startStack(options: { dir: string; seed?: boolean }): Prom
 
 /**
  * One more MLflow server beside a running stack, for tests that stop or hang it, or that need
- * a project of a given size (`seedModels` synthetic models with six versions each).
+ * a project of a given size (`seedModels` synthetic models with six versions each; `seedRuns`
+ * "champion" gives only the champion version a run, see stack/seed_synthetic.py).
  */
 export async function startExtraMlflow(
   stack: Pick<Stack, "dir" | "state">,
   name: string,
-  options: { seedModels?: number } = {},
+  options: { seedModels?: number; seedRuns?: "all" | "champion" } = {},
 ): Promise<ExtraMlflow> {
-  const seed = options.seedModels ? ["--seed-models", String(options.seedModels)] : [];
+  const models = options.seedModels ?? 0;
+  const seed = models
+    ? ["--seed-models", String(models), "--seed-runs", options.seedRuns ?? "all"]
+    : [];
   const { child, ready } = await spawnSupervisor(
     stack.state.python,
     ["mlflow", "--dir", stack.dir, "--name", name, ...seed],
-    5 * 60_000,
+    // stack.py's own deadlines (start, then max(300 s, 1 s a model) to seed) come first.
+    2 * 60_000 + Math.max(300, models) * 1000,
   );
   const info = JSON.parse(ready) as Omit<ExtraMlflow, "stop">;
   return { ...info, stop: () => stopSupervisor(child) };

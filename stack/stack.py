@@ -9,11 +9,11 @@ Run with the python printed by stack/venv.py.
         seed.py. lab appears as two projects, lab-a and lab-b: same server, each with its
         `workspace`. Writes DIR/stack.json and DIR/registry-graph.yaml, prints
         `READY <stack.json>`. The workspaces are created even with --no-seed.
-    stack.py mlflow --dir DIR --name NAME [--seed-models K]
+    stack.py mlflow --dir DIR --name NAME [--seed-models K [--seed-runs all|champion]]
         One extra proxied MLflow server on the moto of a running `up` stack; prints
         `READY {"name","url","port","pid"}`. Tests kill / SIGSTOP it without touching the rest.
         Unseeded unless K > 0: then seed_synthetic.py fills it with K models x 6 versions
-        before READY (for batching tests).
+        before READY (for batching tests and the bench).
 
 Both stay in the foreground. SIGINT, SIGTERM, SIGHUP or EOF on stdin (the parent died) stop
 exactly the processes this supervisor started: each runs in its own process group (mlflow
@@ -49,6 +49,8 @@ SERVERS = [
 ]
 START_DEADLINE_S = 120
 SEED_DEADLINE_S = 300
+# Synthetic seeds of extra servers grow with K; 1 s a model is several times what one takes.
+SEED_DEADLINE_PER_MODEL_S = 1.0
 
 
 class Interrupted(Exception):
@@ -286,7 +288,8 @@ def create_workspaces(url: str, workspaces: list[str]) -> None:
                                f"{e.read().decode(errors='replace')[:300]}") from None
 
 
-def run_seeders(sup: Supervisor, seeders: dict[str, tuple[str, list]], env: dict, cwd: Path) -> None:
+def run_seeders(sup: Supervisor, seeders: dict[str, tuple[str, list]], env: dict, cwd: Path,
+                deadline_s: float = SEED_DEADLINE_S) -> None:
     """Run the seed scripts in parallel: child key -> (label, argv after PY). Raises on failure."""
     started = time.monotonic()
     pending = {}
@@ -300,8 +303,8 @@ def run_seeders(sup: Supervisor, seeders: dict[str, tuple[str, list]], env: dict
                 log(f"seeded {pending.pop(name)} ({time.monotonic() - started:.1f}s)")
             elif code is not None:
                 sup.check_alive(name)  # raises with the log tail
-        if pending and time.monotonic() - started > SEED_DEADLINE_S:
-            raise StartupError(f"seeding {', '.join(pending.values())} took over {SEED_DEADLINE_S}s")
+        if pending and time.monotonic() - started > deadline_s:
+            raise StartupError(f"seeding {', '.join(pending.values())} took over {deadline_s:.0f}s")
         time.sleep(0.2)
     for name in seeders:
         del sup.children[name]  # finished; nothing left to stop
@@ -402,8 +405,10 @@ def cmd_mlflow(args, sup: Supervisor, base: Path) -> None:
     if args.seed_models > 0:
         run_seeders(sup, {f"seed-{workdir.name}": (
             f"{args.name} with {args.seed_models} synthetic models",
-            [HERE / "seed_synthetic.py", args.name, server["url"], args.seed_models])},
-            stack["env"], cwd=workdir)
+            [HERE / "seed_synthetic.py", args.name, server["url"], args.seed_models,
+             "--runs", args.seed_runs])},
+            stack["env"], cwd=workdir,
+            deadline_s=max(SEED_DEADLINE_S, SEED_DEADLINE_PER_MODEL_S * args.seed_models))
     print("READY " + json.dumps({k: server[k] for k in ("name", "url", "port", "pid")}), flush=True)
 
 
@@ -418,6 +423,8 @@ def main() -> int:
     extra.add_argument("--name", required=True)
     extra.add_argument("--seed-models", type=int, default=0, metavar="K",
                        help="seed K synthetic models x 6 versions (seed_synthetic.py) before READY")
+    extra.add_argument("--seed-runs", choices=["all", "champion"], default="all",
+                       help="which synthetic versions come from a run of their own (seed_synthetic.py)")
     args = parser.parse_args()
 
     base = args.dir.resolve()

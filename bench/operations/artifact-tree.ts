@@ -26,6 +26,8 @@ async function version(client: MlflowRest, model: string, number: number) {
 
 export const artifactTree: Operation = {
   name: "artifact_tree",
+  // The model, its versions (name = …), and one recursive S3 listing.
+  gatewayCalls: () => 3,
 
   request: ({ target }) => ({ query: QUERY, variables: { ...target } }),
 

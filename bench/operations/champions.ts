@@ -28,6 +28,8 @@ const sorted = (rows: Champion[]) => rows.sort(byKey((r) => `${r.project}\u0000$
 
 export const champions: Operation = {
   name: "cross_project_champions",
+  // Per project, one model listing: aliases come with it, and versions are known by key.
+  gatewayCalls: (projects) => projects,
 
   request: (ctx) => ({
     query: QUERY,

@@ -105,6 +105,8 @@ export async function runsById(
 
 export const dashboard: Operation = {
   name: "dashboard",
+  // Per project: the model listing, the version listing, experiment ids, the runs by id.
+  gatewayCalls: (projects) => 4 * projects,
 
   request: (ctx) => ({
     query: QUERY,

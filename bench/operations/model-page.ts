@@ -143,6 +143,9 @@ const nameFilter = (model: string) => `name = '${model}'`;
 
 export const modelPage: Operation = {
   name: "model_page",
+  // The model, its versions (name = …), experiment ids, the runs by id; in S3, the root
+  // listing and the MLmodel.
+  gatewayCalls: () => 6,
 
   request: ({ target }) => ({
     query: QUERY,

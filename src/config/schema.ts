@@ -110,6 +110,18 @@ const uploads = z.strictObject({
   urlExpirySeconds: z.int().min(60).max(604_800).default(3600),
 });
 
+const mlflowReads = z.strictObject({
+  // Concurrent requests that need the same MLflow read share one call.
+  shareInFlight: z.boolean().default(true),
+  // A cache of MLflow reads shared by all requests: off (0) by default. The gateway's own
+  // writes clear it; changes made elsewhere show after at most this long.
+  cacheTtlMs: z.int().min(0).max(600_000).default(0),
+  cacheMaxBytes: z
+    .int()
+    .min(1)
+    .default(64 * MiB),
+});
+
 export const configSchema = z.strictObject({
   // Where the gateway keeps what any replica must see: idempotency records, upload sessions.
   state: z.strictObject({ uri: s3Uri }).optional(),
@@ -117,6 +129,7 @@ export const configSchema = z.strictObject({
   s3: s3.prefault({}),
   artifacts: artifacts.prefault({}),
   uploads: uploads.prefault({}),
+  mlflowReads: mlflowReads.prefault({}),
   // Duplicate names are refused in load.ts, which sees them even when an entry is invalid.
   projects: z.array(project).min(1, "must list at least one project"),
 });

@@ -35,8 +35,8 @@ export function createLoaders(upstreams: Upstreams, calls: UpstreamCalls) {
     state: upstreams.stateRoot ? new S3StateStore(upstreams.s3, calls, upstreams.stateRoot) : null,
     /** Forgets what this request read of a model (or of all of a project's models). */
     invalidate(project: string, model?: string) {
-      models.modelsOfProject.clear(project);
-      versions.versionsOfProject.clear(project);
+      models.forgetModelsOfProject(project);
+      versions.forgetVersionsOfProject(project);
       versions.versionSearch.clearAll();
       if (model !== undefined) {
         models.model.clear({ project, name: model });

@@ -11,18 +11,27 @@ function nullIfNotFound(error: unknown): null {
 }
 
 export function createModelLoaders(mlflow: MlflowClients) {
+  /** Projects whose model listing this request has loaded (or is loading). */
+  const listedProjects = new Set<string>();
+
   /** All registered models of a project (aliases and latest versions come with them). */
   const modelsOfProject = new DataLoader<string, RegisteredModel[]>((projects) =>
-    settleEach(projects, (project) => mlflow(project).listRegisteredModels()),
+    settleEach(projects, (project) => {
+      listedProjects.add(project);
+      return mlflow(project).listRegisteredModels();
+    }),
   );
 
-  /** A model by name, or null when the project has none of that name. */
+  /**
+   * A model by name, or null when the project has none of that name: from the project's
+   * listing when this request has it, or when the batch holds more models than a few gets.
+   */
   const model = new DataLoader<ModelKey, RegisteredModel | null, string>(
     async (keys) => {
       const found = new Map<string, RegisteredModel | null | Error>();
       await Promise.all(
         [...groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
-          if (projectKeys.length > CALLS_BEFORE_LISTING) {
+          if (listedProjects.has(project) || projectKeys.length > CALLS_BEFORE_LISTING) {
             const all = await modelsOfProject.load(project).catch((e: Error) => e);
             for (const key of projectKeys) {
               const hit = all instanceof Error ? all : all.find((m) => m.name === key.name);
@@ -41,5 +50,10 @@ export function createModelLoaders(mlflow: MlflowClients) {
     { cacheKeyFn: modelKeyId },
   );
 
-  return { modelsOfProject, model };
+  function forgetModelsOfProject(project: string): void {
+    listedProjects.delete(project);
+    modelsOfProject.clear(project);
+  }
+
+  return { modelsOfProject, model, forgetModelsOfProject };
 }

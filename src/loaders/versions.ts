@@ -19,6 +19,9 @@ export function createVersionLoaders(mlflow: MlflowClients) {
     settleEach(projects, (project) => mlflow(project).searchModelVersions()),
   );
 
+  /** Projects whose whole version listing this request has started; models read from it. */
+  const listedProjects = new Set<string>();
+
   const versionSearch = new DataLoader<VersionSearchKey, ModelVersion[], string>(
     (keys) => settleEach(keys, (key) => mlflow(key.project).searchModelVersions(key.filter)),
     { cacheKeyFn: (key) => `${key.project}\u0000${key.filter}` },
@@ -34,7 +37,11 @@ export function createVersionLoaders(mlflow: MlflowClients) {
       await Promise.all(
         [...groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
           const quoted = projectKeys.map((k) => quoteValue(k.name));
-          if (projectKeys.length > CALLS_BEFORE_LISTING || quoted.includes(null)) {
+          const listing =
+            listedProjects.has(project) ||
+            projectKeys.length > CALLS_BEFORE_LISTING ||
+            quoted.includes(null);
+          if (listing) {
             const all = await versionsOfProject.load(project).catch((e: Error) => e);
             const byName = all instanceof Error ? null : groupBy(all, (v) => v.model);
             for (const key of projectKeys) {
@@ -56,5 +63,25 @@ export function createVersionLoaders(mlflow: MlflowClients) {
     { cacheKeyFn: modelKeyId },
   );
 
-  return { versionsOfProject, versionSearch, versionsOfModel };
+  /**
+   * Starts the project's version listing ahead of need: the versions of its models will come
+   * from it, whatever their number. Failures surface where a version is read.
+   */
+  function prefetchVersionsOfProject(project: string): void {
+    listedProjects.add(project);
+    versionsOfProject.load(project).catch(() => undefined);
+  }
+
+  function forgetVersionsOfProject(project: string): void {
+    listedProjects.delete(project);
+    versionsOfProject.clear(project);
+  }
+
+  return {
+    versionsOfProject,
+    versionSearch,
+    versionsOfModel,
+    prefetchVersionsOfProject,
+    forgetVersionsOfProject,
+  };
 }

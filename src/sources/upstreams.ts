@@ -3,6 +3,7 @@ import type { Config, ProjectConfig } from "../config/schema.js";
 import { MlflowTransport } from "./mlflow/transport.js";
 import { createS3Client } from "./s3/client.js";
 import { parseS3Uri, type S3Location } from "./s3/uri.js";
+import type { SharedReadsOptions } from "./shared-reads.js";
 
 /** Every upstream the config names, built once at start and shared by all requests. */
 export class Upstreams {
@@ -13,13 +14,16 @@ export class Upstreams {
     readonly s3: S3Client,
     /** Where records every replica must see are kept (config `state.uri`); null without one. */
     readonly stateRoot: S3Location | null = null,
+    mlflowReads?: SharedReadsOptions,
   ) {
-    this.mlflowByProject = new Map(projects.map((p) => [p.name, new MlflowTransport(p)]));
+    this.mlflowByProject = new Map(
+      projects.map((p) => [p.name, new MlflowTransport(p, mlflowReads)]),
+    );
   }
 
   static fromConfig(config: Config): Upstreams {
     const stateRoot = config.state ? parseS3Uri(config.state.uri) : null;
-    return new Upstreams(config.projects, createS3Client(config.s3), stateRoot);
+    return new Upstreams(config.projects, createS3Client(config.s3), stateRoot, config.mlflowReads);
   }
 
   hasProject(name: string): boolean {

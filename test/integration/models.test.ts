@@ -107,6 +107,8 @@ describe("models(projects, first, after)", () => {
     expect(extensions!.upstreamCalls).toEqual({
       total: projectNames().length,
       byUpstream: Object.fromEntries(projectNames().map((n) => [`mlflow:${n}`, 1])),
+      shared: 0,
+      cached: 0,
     });
   });
 

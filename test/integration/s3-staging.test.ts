@@ -88,7 +88,7 @@ describe("uploads through presigned URLs", () => {
       etag: md5(body),
     });
     expect(await store.head(location, "missing.md")).toBeNull();
-    expect(calls.toJSON()).toEqual({ total: 2, byUpstream: { s3: 2 } });
+    expect(calls.toJSON()).toEqual({ total: 2, byUpstream: { s3: 2 }, shared: 0, cached: 0 });
     expect((await bytes(`${location.prefix}/README + notes.md`)).toString()).toBe(body);
   });
 

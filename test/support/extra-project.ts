@@ -14,7 +14,7 @@ export interface ExtraProject {
 /** An MLflow server of the test's own beside the shared stack, and its project config. */
 export async function startExtraProject(
   name: string,
-  options: { seedModels?: number; timeoutMs?: number } = {},
+  options: { seedModels?: number; seedRuns?: "all" | "champion"; timeoutMs?: number } = {},
 ): Promise<ExtraProject> {
   const server = await startExtraMlflow(testStack(), name, options);
   const get = async <T>(path: string): Promise<T> =>

@@ -8,7 +8,14 @@ export interface GraphQLResponse<TData> {
   status: number;
   data?: TData | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-  extensions?: { upstreamCalls?: { total: number; byUpstream: Record<string, number> } };
+  extensions?: {
+    upstreamCalls?: {
+      total: number;
+      byUpstream: Record<string, number>;
+      shared: number;
+      cached: number;
+    };
+  };
 }
 
 export interface TestGateway extends Gateway {

@@ -5,7 +5,10 @@ import { OrderDirection } from "../common/order-direction.enum.js";
 import { sortAndPage, type SortKey } from "../common/paginate.js";
 import { fromEachProject } from "../common/settle-projects.js";
 import { matchesTag } from "../common/tag-filter.input.js";
+import { CALLS_BEFORE_LISTING } from "../../loaders/keys.js";
 import type { GraphContext } from "../context.js";
+import { nodesOf, selectionOf } from "../common/selection.js";
+import { prefetchForModels } from "../prefetch.js";
 import type { ModelFilter } from "./model-filter.input.js";
 import { ModelOrderField } from "./model-order.input.js";
 import type { ProjectModelsArgs } from "./models.args.js";
@@ -35,6 +38,12 @@ export async function listModels(
   args: ProjectModelsArgs,
   info: GraphQLResolveInfo,
 ): Promise<Page<RegisteredModel>> {
+  // A page of many unfiltered models reads their versions from the project's listing anyway.
+  const pageSize = args.first ?? ctx.limits.defaultPageSize;
+  if (!args.filter && pageSize > CALLS_BEFORE_LISTING) {
+    const selection = nodesOf(selectionOf(info));
+    for (const project of projects) prefetchForModels(ctx, project, selection);
+  }
   const models = await fromEachProject(ctx, projects, info, async (project) =>
     (await ctx.loaders.modelsOfProject.load(project)).filter((m) => matches(m, args.filter)),
   );

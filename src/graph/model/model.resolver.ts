@@ -6,6 +6,8 @@ import { encodeId } from "../common/global-id.js";
 import type { GraphContext } from "../context.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
 import { requireProject } from "../project/project.lookup.js";
+import { selectionOf } from "../common/selection.js";
+import { prefetchForModels } from "../prefetch.js";
 import { listModels } from "./list-models.js";
 import { loadModel } from "./load-model.js";
 import { ModelConnection } from "./model-connection.type.js";
@@ -19,8 +21,13 @@ export class ModelResolver {
     @Arg("project", () => String) project: string,
     @Arg("name", () => String) name: string,
     @Ctx() ctx: GraphContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<RegisteredModel> {
-    return loadModel(ctx, project, name);
+    const model = loadModel(ctx, project, name);
+    if (ctx.projectNames.includes(project)) {
+      prefetchForModels(ctx, project, selectionOf(info), [name]);
+    }
+    return model;
   }
 
   @Query(() => ModelConnection, {

@@ -72,6 +72,7 @@ export class MlflowClient {
         method: "GET",
         path: "version",
         readOnly: true,
+        fresh: true,
         responseType: "text",
       });
       return {

@@ -3,6 +3,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import type { ProjectConfig } from "../../config/schema.js";
 import type { UpstreamCalls } from "../calls.js";
 import { createHttpClient, readRetry } from "../http.js";
+import { SharedReads, type SharedReadsOptions } from "../shared-reads.js";
 import { MlflowError, toMlflowError } from "./errors.js";
 
 export interface MlflowRequest {
@@ -11,8 +12,14 @@ export interface MlflowRequest {
   path: string;
   searchParams?: Record<string, string | number | string[]>;
   json?: unknown;
-  /** Read-only calls may be retried once on a reset keep-alive socket. */
+  /**
+   * Read-only calls may be retried once on a reset keep-alive socket, and are shared with
+   * identical reads of concurrent requests (and cached, when configured). Any other call
+   * invalidates what is shared.
+   */
   readOnly: boolean;
+  /** Always asks the server, never a shared or cached answer (readiness probes). */
+  fresh?: boolean;
   /** `json` parses MLflow's JSON body; `text` returns it as is (`/version`). */
   responseType?: "json" | "text";
 }
@@ -40,6 +47,13 @@ function toSearchParams(params: MlflowRequest["searchParams"]): URLSearchParams 
   return search;
 }
 
+/** The identity of a read: two requests with the same key get the same answer. */
+function readKey(req: MlflowRequest): string {
+  return JSON.stringify([req.method, req.path, req.searchParams, req.json, req.responseType]);
+}
+
+const NOT_SHARED: SharedReadsOptions = { shareInFlight: false, cacheTtlMs: 0, cacheMaxBytes: 0 };
+
 /**
  * The long-lived connection to one project's MLflow: its HTTP agent, auth, workspace header,
  * timeout and concurrency cap, shared by every request the gateway serves.
@@ -48,9 +62,14 @@ export class MlflowTransport {
   readonly upstream: string;
   private readonly http: Got;
   private readonly limit: LimitFunction;
+  private readonly shared: SharedReads;
   readonly close: () => void;
 
-  constructor(readonly project: ProjectConfig) {
+  constructor(
+    readonly project: ProjectConfig,
+    reads: SharedReadsOptions = NOT_SHARED,
+  ) {
+    this.shared = new SharedReads(reads);
     const { mlflow } = project;
     this.upstream = `mlflow:${project.name}`;
     this.limit = pLimit(mlflow.concurrency);
@@ -66,8 +85,44 @@ export class MlflowTransport {
   }
 
   async request<T>(req: MlflowRequest, calls: UpstreamCalls): Promise<T> {
+    const body = req.readOnly ? await this.read(req, calls) : await this.write(req, calls);
+    if (req.responseType === "text") return body as T;
+    try {
+      return (body === "" ? {} : JSON.parse(body)) as T;
+    } catch {
+      throw new MlflowError(
+        this.project.name,
+        "UPSTREAM",
+        `MLflow of project "${this.project.name}" sent a response that is not JSON`,
+      );
+    }
+  }
+
+  private read(req: MlflowRequest, calls: UpstreamCalls): Promise<string> {
+    if (req.fresh) {
+      calls.record(this.upstream);
+      return this.send(req);
+    }
+    return this.shared.read(
+      readKey(req),
+      () => this.send(req),
+      (source) => calls.record(this.upstream, source),
+    );
+  }
+
+  private async write(req: MlflowRequest, calls: UpstreamCalls): Promise<string> {
     calls.record(this.upstream);
-    const body = await this.limit(async () => {
+    try {
+      return await this.send(req);
+    } finally {
+      // Even a failed write may have changed something (a timeout after MLflow committed).
+      this.shared.invalidate();
+    }
+  }
+
+  /** One HTTP call within the project's concurrency cap; the body as text. */
+  private send(req: MlflowRequest): Promise<string> {
+    return this.limit(async () => {
       try {
         return await this.http(req.path, {
           method: req.method,
@@ -80,15 +135,5 @@ export class MlflowTransport {
         throw toMlflowError(this.project.name, error);
       }
     });
-    if (req.responseType === "text") return body as T;
-    try {
-      return (body === "" ? {} : JSON.parse(body)) as T;
-    } catch {
-      throw new MlflowError(
-        this.project.name,
-        "UPSTREAM",
-        `MLflow of project "${this.project.name}" sent a response that is not JSON`,
-      );
-    }
   }
 }

@@ -4,6 +4,7 @@ import { UpstreamCalls } from "../../../src/sources/calls.js";
 import { MlflowClient } from "../../../src/sources/mlflow/client.js";
 import { MlflowError } from "../../../src/sources/mlflow/errors.js";
 import { MlflowTransport } from "../../../src/sources/mlflow/transport.js";
+import type { SharedReadsOptions } from "../../../src/sources/shared-reads.js";
 import { fakeHttp } from "../../support/fake-http.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -18,11 +19,17 @@ function project(url: string, mlflow: Partial<ProjectConfig["mlflow"]> = {}): Pr
   };
 }
 
-function client(config: ProjectConfig) {
-  const transport = new MlflowTransport(config);
+function client(config: ProjectConfig, reads?: SharedReadsOptions) {
+  const transport = new MlflowTransport(config, reads);
   cleanups.push(() => transport.close());
   const calls = new UpstreamCalls();
-  return { client: new MlflowClient(transport, calls), calls };
+  return {
+    client: new MlflowClient(transport, calls),
+    calls,
+    transport,
+    /** The same transport as another GraphQL request sees it. */
+    another: () => new MlflowClient(transport, new UpstreamCalls()),
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<MlflowError> {
@@ -54,7 +61,12 @@ describe("MlflowClient", () => {
     const models = await mlflow.listRegisteredModels();
 
     expect(models.map((m) => m.name)).toEqual(["m0", "m1", "m2"]);
-    expect(calls.toJSON()).toEqual({ total: 3, byUpstream: { "mlflow:p": 3 } });
+    expect(calls.toJSON()).toEqual({
+      total: 3,
+      byUpstream: { "mlflow:p": 3 },
+      shared: 0,
+      cached: 0,
+    });
     expect(new URL(fake.requests[0]!.url!, "http://x").searchParams.get("max_results")).toBe(
       "1000",
     );
@@ -143,4 +155,63 @@ describe("MlflowClient", () => {
       "x-mlflow-workspace": "team-a",
     });
   });
+
+  describe("reads shared across requests", () => {
+    const model = (name: string) => ({ registered_model: { name, creation_timestamp: 1 } });
+
+    it("sends one call for identical reads of concurrent requests", async () => {
+      const fake = await fakeHttp((_req, res) => res.end(JSON.stringify(model("m"))));
+      cleanups.push(fake.close);
+      const first = client(project(fake.url), { ...SHARE, cacheTtlMs: 0 });
+      const second = first.another();
+
+      const [a, b] = await Promise.all([
+        first.client.getRegisteredModel("m"),
+        second.getRegisteredModel("m"),
+      ]);
+
+      expect(a).toEqual(b);
+      expect(a).not.toBe(b); // each request parses its own objects
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it("asks MLflow again after a write through the gateway, even within the TTL", async () => {
+      let description = "before";
+      const fake = await fakeHttp((req, res) => {
+        if (req.method === "PATCH") description = "after";
+        res.end(JSON.stringify({ registered_model: { name: "m", description } }));
+      });
+      cleanups.push(fake.close);
+      const { client: mlflow, calls, transport } = client(project(fake.url), SHARE);
+
+      await mlflow.getRegisteredModel("m");
+      expect((await mlflow.getRegisteredModel("m")).description).toBe("before");
+      await transport.request(
+        {
+          method: "PATCH",
+          path: "api/2.0/mlflow/registered-models/update",
+          json: { name: "m", description: "after" },
+          readOnly: false,
+        },
+        calls,
+      );
+      expect((await mlflow.getRegisteredModel("m")).description).toBe("after");
+
+      expect(fake.requests.map((r) => r.method)).toEqual(["GET", "PATCH", "GET"]);
+      expect(calls.toJSON()).toMatchObject({ total: 3, shared: 0, cached: 1 });
+    });
+
+    it("never answers a readiness probe from the cache", async () => {
+      const fake = await fakeHttp((_req, res) => res.end("3.17.2"));
+      cleanups.push(fake.close);
+      const { client: mlflow } = client(project(fake.url), SHARE);
+
+      await mlflow.status();
+      await mlflow.status();
+
+      expect(fake.requests).toHaveLength(2);
+    });
+  });
 });
+
+const SHARE: SharedReadsOptions = { shareInFlight: true, cacheTtlMs: 60_000, cacheMaxBytes: 1e6 };

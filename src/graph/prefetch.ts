@@ -1,0 +1,39 @@
+import type { GraphContext } from "./context.js";
+import { type Selection, selectsDeep } from "./common/selection.js";
+
+/** Version fields a version known only by its key (an alias's) answers without loading it. */
+const KEY_FIELDS = new Set(["__typename", "id", "number", "project", "model", "aliases"]);
+
+function needsVersions(model: Selection): boolean {
+  if (model.versions || model.latestVersions || model.version) return true;
+  const aliasVersion = model.aliases?.version ?? {};
+  return Object.keys(aliasVersion).some((field) => !KEY_FIELDS.has(field));
+}
+
+/**
+ * Starts what a selection of models will need next alongside the call that loads them, so
+ * the dependent calls overlap instead of queueing behind each other: the models' versions,
+ * and the experiment ids every run search needs. Without it a dashboard waits for the model
+ * listing, then the version search, then the experiments, then the runs; with it, for the
+ * listing, version search and experiments at once, then the runs, as a hand-written client
+ * would. Only what the query selects is started, so it costs no call the query would not make.
+ *
+ * `models` names the models when known (one model's page); otherwise the whole project's
+ * version listing is started, which is what the version loader reads many models from anyway.
+ */
+export function prefetchForModels(
+  ctx: GraphContext,
+  project: string,
+  model: Selection,
+  models?: readonly string[],
+): void {
+  const ignore = () => undefined;
+  if (needsVersions(model)) {
+    if (models) {
+      for (const name of models) ctx.loaders.versionsOfModel.load({ project, name }).catch(ignore);
+    } else {
+      ctx.loaders.prefetchVersionsOfProject(project);
+    }
+  }
+  if (selectsDeep(model, "run")) ctx.loaders.experimentIds.load(project).catch(ignore);
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "@jest/globals";
+import { type ReadSource, SharedReads } from "../../../src/sources/shared-reads.js";
+
+/** A load that answers when told to, counting how often it was started. */
+function deferredLoads() {
+  const pending: { resolve: (body: string) => void; reject: (error: Error) => void }[] = [];
+  return {
+    started: () => pending.length,
+    load: () =>
+      new Promise<string>((resolve, reject) => {
+        pending.push({ resolve, reject });
+      }),
+    answer: (i: number, body: string) => pending[i]!.resolve(body),
+    fail: (i: number, error: Error) => pending[i]!.reject(error),
+  };
+}
+
+function reader(reads: SharedReads, load: () => Promise<string>) {
+  const sources: ReadSource[] = [];
+  return {
+    sources,
+    read: (key: string) => reads.read(key, load, (source) => sources.push(source)),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const NO_CACHE = { shareInFlight: true, cacheTtlMs: 0, cacheMaxBytes: 1 };
+
+describe("SharedReads", () => {
+  it("joins an identical read under way and calls again once it is done", async () => {
+    const loads = deferredLoads();
+    const { read, sources } = reader(new SharedReads(NO_CACHE), loads.load);
+
+    const first = read("k");
+    const second = read("k");
+    const other = read("other");
+    expect(loads.started()).toBe(2);
+    loads.answer(0, "body");
+    loads.answer(1, "other body");
+    await expect(Promise.all([first, second, other])).resolves.toEqual([
+      "body",
+      "body",
+      "other body",
+    ]);
+
+    const third = read("k");
+    expect(loads.started()).toBe(3);
+    loads.answer(2, "newer");
+    await expect(third).resolves.toBe("newer");
+    expect(sources).toEqual(["called", "shared", "called", "called"]);
+  });
+
+  it("calls every time when sharing is off", async () => {
+    const loads = deferredLoads();
+    const { read, sources } = reader(
+      new SharedReads({ ...NO_CACHE, shareInFlight: false }),
+      loads.load,
+    );
+
+    const both = Promise.all([read("k"), read("k")]);
+    loads.answer(0, "a");
+    loads.answer(1, "b");
+
+    await expect(both).resolves.toEqual(["a", "b"]);
+    expect(sources).toEqual(["called", "called"]);
+  });
+
+  it("gives a failure to every joined read, and does not keep it", async () => {
+    const loads = deferredLoads();
+    const { read, sources } = reader(
+      new SharedReads({ shareInFlight: true, cacheTtlMs: 60_000, cacheMaxBytes: 1000 }),
+      loads.load,
+    );
+
+    const both = Promise.allSettled([read("k"), read("k")]);
+    loads.fail(0, new Error("upstream down"));
+    const settled = await both;
+    expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected"]);
+
+    const retry = read("k");
+    loads.answer(1, "up again");
+    await expect(retry).resolves.toBe("up again");
+    expect(sources).toEqual(["called", "shared", "called"]);
+  });
+
+  it("answers from the cache within the TTL and asks again after it", async () => {
+    const loads = deferredLoads();
+    const { read, sources } = reader(
+      new SharedReads({ shareInFlight: true, cacheTtlMs: 40, cacheMaxBytes: 1000 }),
+      loads.load,
+    );
+
+    const first = read("k");
+    loads.answer(0, "v1");
+    await first;
+    await expect(read("k")).resolves.toBe("v1");
+    expect(loads.started()).toBe(1);
+
+    await sleep(120);
+    const later = read("k");
+    loads.answer(1, "v2");
+    await expect(later).resolves.toBe("v2");
+    expect(sources).toEqual(["called", "cached", "called"]);
+  });
+
+  it("after invalidate, neither joins an older read nor caches what it answers", async () => {
+    const loads = deferredLoads();
+    const reads = new SharedReads({ shareInFlight: true, cacheTtlMs: 60_000, cacheMaxBytes: 1000 });
+    const { read, sources } = reader(reads, loads.load);
+
+    const before = read("k");
+    reads.invalidate(); // a write lands while the read is under way
+    const after = read("k");
+    loads.answer(0, "before the write");
+    loads.answer(1, "after the write");
+    await expect(before).resolves.toBe("before the write");
+    await expect(after).resolves.toBe("after the write");
+
+    // Only the read that started after the write was cached.
+    await expect(read("k")).resolves.toBe("after the write");
+    expect(loads.started()).toBe(2);
+
+    reads.invalidate();
+    const fresh = read("k");
+    loads.answer(2, "fresh");
+    await expect(fresh).resolves.toBe("fresh");
+    expect(sources).toEqual(["called", "called", "cached", "called"]);
+  });
+
+  it("keeps no more than its size bound", async () => {
+    const reads = new SharedReads({ shareInFlight: true, cacheTtlMs: 60_000, cacheMaxBytes: 10 });
+    const { read, sources } = reader(reads, () => Promise.resolve("123456"));
+
+    await read("a");
+    await read("b"); // 12 units: evicts "a"
+    await read("b");
+    await read("a");
+
+    expect(sources).toEqual(["called", "called", "cached", "called"]);
+  });
+});

@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "test/generated/", "node_modules/"] },
+  { ignores: ["dist/", "coverage/", "test/generated/", "node_modules/", ".stack/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -28,16 +28,23 @@ export async function startProjects(
 
 /**
  * The gateway config for these projects (S3 read directly, as the stack's proxied projects),
- * as the YAML file's contents; `extra` is merged in at the top (the cache settings).
+ * as the YAML file's contents; `extra` adds to its `server` and `mlflowReads` sections.
  */
 export function benchConfig(
   stack: Pick<Stack, "dir" | "state">,
   projects: BenchProject[],
-  extra: Record<string, unknown> = {},
+  extra: { server?: Record<string, unknown>; mlflowReads?: Record<string, unknown> } = {},
 ): Record<string, unknown> {
   const { s3 } = stack.state;
   return {
-    server: { host: "127.0.0.1", port: 0, exposeUpstreamCalls: true, maxPageSize: 10_000 },
+    server: {
+      host: "127.0.0.1",
+      port: 0,
+      exposeUpstreamCalls: true,
+      maxPageSize: 10_000,
+      ...extra.server,
+    },
+    mlflowReads: { ...extra.mlflowReads },
     s3: {
       endpoint: s3.endpoint,
       region: s3.region,
@@ -49,7 +56,6 @@ export function benchConfig(
       mlflow: { url: p.url, timeoutMs: 30_000, concurrency: 8 },
       artifacts: { destination: `s3://${s3.bucket}/${p.name}` },
     })),
-    ...extra,
   };
 }
 

@@ -37,13 +37,21 @@ export async function startGatewayProcess(options: {
     process.execPath,
     [...profile, options.entry, "serve", "--config", configPath],
     {
-      env: { ...process.env, LOG_LEVEL: "info" },
+      // As the Dockerfile runs it: in production mode graphql-js skips its development-time
+      // instanceOf checks, 4% of the gateway's CPU on the bench otherwise.
+      env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
-  const url = await serving(child);
-  const pid = child.pid!;
+  // If the bench dies first, the gateway goes with it rather than outliving it.
+  const orphaned = () => child.kill("SIGKILL");
+  process.once("exit", orphaned);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await serving(child).catch((error: unknown) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
+  const pid = child.pid!;
   return {
     url,
     pid,
@@ -65,6 +73,7 @@ export async function startGatewayProcess(options: {
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
+      process.off("exit", orphaned);
     },
   };
 }

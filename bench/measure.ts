@@ -11,6 +11,8 @@ export interface Throughput {
   rps: number;
   completed: number;
   errors: number;
+  /** Runs still under way when the phase stopped waiting, aborted. */
+  abandoned: number;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -48,32 +50,47 @@ export async function latency(
 }
 
 /**
- * `clients` closed-loop clients start runs until `durationMs` has passed; the runs under way
- * then finish and count, and rps is over the whole time.
+ * `clients` closed-loop clients start runs until `durationMs` has passed. Runs under way
+ * then get `graceMs` to finish and count; any still running after that are aborted and
+ * counted as abandoned (naive REST at 50 clients can take many minutes a run, and its calls
+ * would load the servers under the next measurement). rps is completed runs over the time
+ * until the last run ended.
  */
 export async function closedLoop(
-  run: () => Promise<unknown>,
+  run: (signal: AbortSignal) => Promise<unknown>,
   clients: number,
   durationMs: number,
+  graceMs = 30_000,
 ): Promise<Throughput> {
   const started = performance.now();
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), durationMs + graceMs);
   let completed = 0;
   let errors = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() - started < durationMs) {
-        try {
-          await run();
-          completed++;
-        } catch (error) {
-          // The first one says what went wrong; the count says how often.
-          if (errors++ === 0) console.error(`bench: under load: ${String(error).slice(0, 300)}`);
+  let abandoned = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() - started < durationMs) {
+          try {
+            await run(stop.signal);
+            completed++;
+          } catch (error) {
+            if (stop.signal.aborted) {
+              abandoned++;
+              return;
+            }
+            // The first one says what went wrong; the count says how often.
+            if (errors++ === 0) console.error(`bench: under load: ${String(error).slice(0, 300)}`);
+          }
         }
-      }
-    }),
-  );
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
   const seconds = (performance.now() - started) / 1000;
-  return { rps: round(completed / seconds), completed, errors };
+  return { rps: round(completed / seconds), completed, errors, abandoned };
 }
 
 /** What the bench can read of the gateway's process (see gateway-process.ts). */

@@ -28,6 +28,8 @@ export interface BenchContext {
   agent: Agent;
   /** Projects to restrict (a) and (c) to; all when undefined (the scaling runs use it). */
   only?: string[];
+  /** Set by a load phase: aborts the runs still under way when it stops waiting. */
+  signal?: AbortSignal;
 }
 
 export interface Outcome {
@@ -61,7 +63,7 @@ export type VariantName = (typeof VARIANTS)[number];
 
 /** One REST client per project, sharing a call counter. */
 export function restClients(ctx: BenchContext, agent?: Agent) {
-  const clients = selected(ctx).map((p) => new MlflowRest(p.name, p.url, agent));
+  const clients = selected(ctx).map((p) => new MlflowRest(p.name, p.url, agent, ctx.signal));
   return {
     clients,
     byName(name: string): MlflowRest {
@@ -93,6 +95,7 @@ export async function graphql<T>(
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ query, variables }),
+    signal: ctx.signal,
   });
   const body = (await response.json()) as GraphQLBody;
   if (!response.ok || body.errors?.length) {

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import * as prettier from "prettier";
+import type { AblationRow } from "./ablations.js";
 
 export interface VariantResult {
   p50_ms: number;
@@ -21,6 +22,8 @@ export interface OperationResult {
   samples: Record<string, number>;
   /** Failed runs under load, per variant, at 1 and at `concurrency` clients. */
   errors: Record<string, { at_1: number; at_concurrency: number }>;
+  /** Runs a load phase aborted after its grace time, per variant (slow naive REST). */
+  abandoned: Record<string, { at_1: number; at_concurrency: number }>;
   /** The gateway process alone during its load phases: CPU time and peak RSS. */
   gateway_load: { cpu_ms: number; peak_rss_mb: number };
 }
@@ -37,6 +40,8 @@ export interface Results {
   sizes: Record<string, number | number[]>;
   operations: OperationResult[];
   scaling: Record<string, ScalingPoint[]>;
+  /** Per operation, the gateway under each config of bench/ablations.ts. */
+  ablations: Record<string, AblationRow[]>;
 }
 
 const START = "<!-- results:start -->";
@@ -60,13 +65,14 @@ export function table(results: Results): string {
   }
   lines.push(
     "",
-    "| operation | gateway p50 ÷ parallel REST | gateway p50 ÷ naive REST | errors @N (gw / naive / parallel) | gateway CPU ms under load | peak RSS MB |",
-    "| --- | ---: | ---: | --- | ---: | ---: |",
+    "| operation | gateway p50 ÷ parallel REST | gateway p50 ÷ naive REST | errors @N (gw / naive / parallel) | abandoned @N (gw / naive / parallel) | gateway CPU ms under load | gateway peak RSS MB |",
+    "| --- | ---: | ---: | --- | --- | ---: | ---: |",
   );
   for (const op of results.operations) {
     const e = (v: string) => op.errors[v]?.at_concurrency ?? "?";
+    const a = (v: string) => op.abandoned[v]?.at_concurrency ?? "?";
     lines.push(
-      `| ${op.name} | ${op.p50_ratio_vs_parallel_rest} | ${op.p50_ratio_vs_naive_rest} | ${e("gateway")} / ${e("naive_rest")} / ${e("parallel_rest")} | ${op.gateway_load.cpu_ms} | ${op.gateway_load.peak_rss_mb} |`,
+      `| ${op.name} | ${op.p50_ratio_vs_parallel_rest} | ${op.p50_ratio_vs_naive_rest} | ${e("gateway")} / ${e("naive_rest")} / ${e("parallel_rest")} | ${a("gateway")} / ${a("naive_rest")} / ${a("parallel_rest")} | ${op.gateway_load.cpu_ms} | ${op.gateway_load.peak_rss_mb} |`,
     );
   }
   lines.push(
@@ -78,6 +84,18 @@ export function table(results: Results): string {
     for (const p of points) {
       lines.push(
         `| ${name} | ${p.models_per_project} | ${p.gateway_p50_ms} | ${p.upstream_calls} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "| gateway config | operation | p50 ms | p95 ms | rps @1 | rps @N | errors @N | upstream calls |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  for (const [name, rows] of Object.entries(results.ablations)) {
+    for (const r of rows) {
+      lines.push(
+        `| ${r.config} | ${name} | ${r.p50_ms} | ${r.p95_ms} | ${r.rps_1} | ${r.rps_50} | ${r.errors_50} | ${r.upstream_calls} |`,
       );
     }
   }

@@ -8,6 +8,8 @@ export class MlflowRest {
     readonly project: string,
     readonly url: string,
     private readonly dispatcher?: Agent,
+    /** Aborts the calls of a run a load phase gave up waiting for. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   async get<T>(path: string, params: Record<string, string> = {}): Promise<T> {
@@ -35,7 +37,10 @@ export class MlflowRest {
 
   async text(path: string): Promise<string> {
     this.calls++;
-    const response = await fetch(`${this.url}/${path}`, { dispatcher: this.dispatcher });
+    const response = await fetch(`${this.url}/${path}`, {
+      dispatcher: this.dispatcher,
+      signal: this.signal,
+    });
     const body = await response.text();
     if (!response.ok) throw new RestError(this.project, path, response.status, body);
     return body;
@@ -46,7 +51,11 @@ export class MlflowRest {
     init: { method: string; headers?: Record<string, string>; body?: string },
   ): Promise<T> {
     this.calls++;
-    const response = await fetch(`${this.url}/${path}`, { ...init, dispatcher: this.dispatcher });
+    const response = await fetch(`${this.url}/${path}`, {
+      ...init,
+      dispatcher: this.dispatcher,
+      signal: this.signal,
+    });
     const body = await response.text();
     if (!response.ok) throw new RestError(this.project, path, response.status, body);
     return JSON.parse(body) as T;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -5,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { Agent } from "undici";
 import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
+import { ablate } from "./ablations.js";
 import { type GatewayProcess, startGatewayProcess } from "./gateway-process.js";
 import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
 import { closedLoop, latency, resources } from "./measure.js";
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     "budget-seconds": { type: "string", default: "30" },
     only: { type: "string" },
     "cpu-prof": { type: "string" },
+    "skip-ablations": { type: "boolean", default: false },
   },
 });
 const opts = {
@@ -42,11 +45,19 @@ const opts = {
   budgetMs: Number(values["budget-seconds"]) * 1000,
   only: values.only?.split(","),
   cpuProfDir: values["cpu-prof"],
+  ablations: !values["skip-ablations"],
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
-// dist/bench → bench
-const benchDir = join(here, "..", "..", "bench");
+
+/** The repository's bench/ folder, above this compiled file (dist/bench, or a copy of dist). */
+function benchDirectory(): string {
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "bench", "README.md"))) return join(dir, "bench");
+  }
+  throw new Error("cannot find the repository's bench/ folder");
+}
+const benchDir = benchDirectory();
 const log = (message: string) => console.error(`bench: ${message}`);
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -64,9 +75,14 @@ async function measureOperation(
       throw new Error(`${op.name}: ${v} answers other data than the gateway (both in ${path})`);
     }
   }
-  const result: Partial<OperationResult> = { name: op.name, samples: {}, errors: {} };
+  const result: Partial<OperationResult> = {
+    name: op.name,
+    samples: {},
+    errors: {},
+    abandoned: {},
+  };
   for (const [i, v] of VARIANTS.entries()) {
-    const run = () => op[v](ctx);
+    const run = (signal?: AbortSignal) => op[v]({ ...ctx, signal });
     log(`${op.name} / ${v}: latency`);
     const lat = await latency(run, { runs: opts.runs, warmup: 2, budgetMs: opts.budgetMs });
     log(`${op.name} / ${v}: load at 1 and ${opts.concurrency} clients`);
@@ -90,6 +106,7 @@ async function measureOperation(
     };
     result.samples![v] = lat.samples;
     result.errors![v] = { at_1: one.errors, at_concurrency: many.errors };
+    result.abandoned![v] = { at_1: one.abandoned, at_concurrency: many.abandoned };
     log(`${op.name} / ${v}: ${JSON.stringify(result[v])} errors ${many.errors}`);
   }
   const r = result as OperationResult;
@@ -136,18 +153,19 @@ async function main() {
       models: opts.models,
     }));
     const extraSizes = opts.sizes.filter((s) => s !== opts.models);
-    const scaled = extraSizes.map((s) => ({ name: `size-${s}`, models: s }));
+    const sized = extraSizes.map((s) => ({ name: `size-${s}`, models: s }));
     log(`seeding ${main.length} × ${opts.models} models and sizes ${extraSizes.join(", ") || "-"}`);
-    const projects = await startProjects(stack, [...main, ...scaled], servers);
+    const projects = await startProjects(stack, [...main, ...sized], servers);
     log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)}s`);
     const first = projects[0]!;
     await growModel(first, "model-000", opts.pageVersions);
     const target = await uploadModelFiles(first, "model-000");
 
+    const entry = join(here, "..", "src", "main.js");
     gateway = await startGatewayProcess({
       config: benchConfig(stack, projects),
       dir,
-      entry: join(here, "..", "src", "main.js"),
+      entry,
       cpuProfDir: opts.cpuProfDir,
     });
     log(`gateway: pid ${gateway.pid} at ${gateway.url}`);
@@ -161,9 +179,26 @@ async function main() {
     for (const op of OPERATIONS.filter((o) => !opts.only || opts.only.includes(o.name))) {
       operations.push(await measureOperation(op, ctx, gateway));
     }
+    // Each scaling size is its own project; the size of the main projects reuses the first.
     const projectOfSize = new Map<number, string>(
       opts.sizes.map((s) => [s, s === opts.models ? first.name : `size-${s}`]),
     );
+    const scaled = await scaling({ ...ctx, projects }, projectOfSize);
+    // The main gateway stops first: its profile is written, and it takes no CPU from these.
+    await gateway.stop();
+    gateway = undefined;
+    const ablations = opts.ablations
+      ? await ablate(ctx, [dashboard, modelPage], {
+          dir,
+          entry,
+          gatewayConfig: (extra) => benchConfig(stack!, projects, extra),
+          runs: opts.runs,
+          budgetMs: opts.budgetMs,
+          loadMs: opts.loadMs,
+          concurrency: opts.concurrency,
+          log,
+        })
+      : {};
     const results: Results = {
       generated_at: new Date().toISOString(),
       machine: {
@@ -184,7 +219,8 @@ async function main() {
         scaling_models_per_project: opts.sizes,
       },
       operations,
-      scaling: await scaling({ ...ctx, projects }, projectOfSize),
+      scaling: scaled,
+      ablations,
     };
     await writeResults(
       results,

@@ -63,6 +63,9 @@ const server = z.strictObject({
   maxPageSize: z.int().min(1).max(10_000).default(500),
   defaultPageSize: z.int().min(1).max(10_000).default(50),
   maxRequestBytes: z.int().min(1024).default(1_048_576),
+  // Start the loads a query's selection will need alongside the call they depend on
+  // (graph/prefetch.ts). Off only to measure what it saves.
+  prefetch: z.boolean().default(true),
 });
 
 const s3 = z.strictObject({

@@ -12,6 +12,8 @@ export interface GraphContext {
   loaders: Loaders;
   projectNames: readonly string[];
   limits: Pick<ServerConfig, "maxPageSize" | "defaultPageSize">;
+  /** Whether resolvers start what their selection needs next (config `server.prefetch`). */
+  prefetch: boolean;
   artifactLimits: ArtifactsConfig;
   uploadLimits: UploadsConfig;
   /** Per project, the S3 URI its `mlflow-artifacts:/` root maps to, where configured. */

@@ -27,6 +27,7 @@ export function prefetchForModels(
   model: Selection,
   models?: readonly string[],
 ): void {
+  if (!ctx.prefetch) return;
   const ignore = () => undefined;
   if (needsVersions(model)) {
     if (models) {

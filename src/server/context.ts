@@ -15,6 +15,7 @@ export function createContext(config: Config, upstreams: Upstreams): RequestCont
     loaders: createLoaders(upstreams, calls),
     projectNames: config.projects.map((p) => p.name),
     limits: config.server,
+    prefetch: config.server.prefetch,
     artifactLimits: config.artifacts,
     uploadLimits: config.uploads,
     artifactDestinations: new Map(

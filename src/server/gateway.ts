@@ -1,7 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { Config } from "../config/schema.js";
 import { buildGraphSchema } from "../graph/schema.js";
@@ -33,6 +36,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
+      // The gateway sets no cache hints. Apollo's default cache-control plugin would wrap
+      // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
+      ApolloServerPluginCacheControlDisabled(),
       partialErrorsPlugin(),
       ...(config.server.exposeUpstreamCalls ? [upstreamCallsPlugin()] : []),
     ],

@@ -1,0 +1,89 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { startGatewayProcess } from "./gateway-process.js";
+import { closedLoop, latency } from "./measure.js";
+import type { BenchContext, Operation } from "./operation.js";
+
+/** One gateway config of the comparison: the default, or the default with one change off or on. */
+export interface Ablation {
+  name: string;
+  /** Merged into the bench's gateway config (`server`, `mlflowReads`). */
+  config: { server?: Record<string, unknown>; mlflowReads?: Record<string, unknown> };
+}
+
+export const ABLATIONS: Ablation[] = [
+  { name: "default", config: {} },
+  { name: "no_prefetch", config: { server: { prefetch: false } } },
+  { name: "no_shared_reads", config: { mlflowReads: { shareInFlight: false } } },
+  { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
+];
+
+export interface AblationRow {
+  config: string;
+  p50_ms: number;
+  p95_ms: number;
+  rps_1: number;
+  rps_50: number;
+  errors_50: number;
+  upstream_calls: number;
+}
+
+/**
+ * The gateway variant of `operations` under each config, every config in a fresh gateway
+ * process over the same upstreams, so a change is judged by what it does to this bench.
+ */
+export async function ablate(
+  ctx: BenchContext,
+  operations: Operation[],
+  options: {
+    dir: string;
+    entry: string;
+    gatewayConfig: (extra: Ablation["config"]) => Record<string, unknown>;
+    runs: number;
+    budgetMs: number;
+    loadMs: number;
+    concurrency: number;
+    log: (message: string) => void;
+  },
+): Promise<Record<string, AblationRow[]>> {
+  const rows: Record<string, AblationRow[]> = Object.fromEntries(
+    operations.map((op) => [op.name, []]),
+  );
+  for (const ablation of ABLATIONS) {
+    const dir = join(options.dir, `ablation-${ablation.name}`);
+    await mkdir(dir, { recursive: true });
+    const gateway = await startGatewayProcess({
+      config: options.gatewayConfig(ablation.config),
+      dir,
+      entry: options.entry,
+    });
+    try {
+      const scoped = { ...ctx, gatewayUrl: gateway.url };
+      for (const op of operations) {
+        const run = (signal?: AbortSignal) => op.gateway({ ...scoped, signal });
+        const { calls } = await run();
+        const lat = await latency(run, {
+          runs: options.runs,
+          warmup: 2,
+          budgetMs: options.budgetMs,
+        });
+        const one = await closedLoop(run, 1, options.loadMs);
+        const many = await closedLoop(run, options.concurrency, options.loadMs);
+        const row = {
+          config: ablation.name,
+          p50_ms: lat.p50_ms,
+          p95_ms: lat.p95_ms,
+          rps_1: one.rps,
+          rps_50: many.rps,
+          errors_50: many.errors,
+          upstream_calls: calls,
+        };
+        rows[op.name]!.push(row);
+        options.log(`ablation ${ablation.name} / ${op.name}: ${JSON.stringify(row)}`);
+      }
+    } finally {
+      await gateway.stop();
+    }
+  }
+  return rows;
+}

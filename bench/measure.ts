@@ -60,7 +60,7 @@ export async function closedLoop(
   run: (signal: AbortSignal) => Promise<unknown>,
   clients: number,
   durationMs: number,
-  graceMs = 30_000,
+  graceMs = 60_000,
 ): Promise<Throughput> {
   const started = performance.now();
   const stop = new AbortController();

@@ -14,6 +14,7 @@ import { createFormatError } from "./format-error.js";
 import type { Logger } from "./logger.js";
 import { partialErrorsPlugin } from "./plugins/partial-errors.js";
 import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
+import { Admission } from "./admission.js";
 import { createRouter } from "./routes.js";
 
 export interface Gateway {
@@ -50,6 +51,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     upstreams,
     context: async () => createContext(config, upstreams),
     maxBodyBytes: config.server.maxRequestBytes,
+    admission: new Admission(config.server.maxQueuedRequests, config.server.maxConcurrentRequests),
   });
   server.on("request", (req, res) => {
     router(req, res).catch((error: unknown) => {

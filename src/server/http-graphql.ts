@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
+import type { Admission } from "./admission.js";
 
 export class RequestTooLarge extends Error {}
 
@@ -14,8 +15,14 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string>
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function sendError(res: ServerResponse, status: number, message: string, code: string): void {
-  res.writeHead(status, { "content-type": "application/json" });
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
@@ -29,7 +36,13 @@ export async function handleGraphQL<TContext extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
   maxBodyBytes: number,
+  admission: Admission,
 ): Promise<void> {
+  if (!admission.hasRoom) {
+    return sendError(res, 503, "the gateway is at capacity; retry shortly", "SERVICE_UNAVAILABLE", {
+      "retry-after": "1",
+    });
+  }
   let body: unknown;
   try {
     const text = await readBody(req, maxBodyBytes);
@@ -43,10 +56,12 @@ export async function handleGraphQL<TContext extends BaseContext>(
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
   const url = new URL(req.url ?? "/", "http://localhost");
-  const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-    context,
-  });
+  const result = await admission.run(() =>
+    apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context,
+    }),
+  );
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
   if (result.body.kind === "complete") {

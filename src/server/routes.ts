@@ -7,6 +7,7 @@ import {
   graphiqlPage,
   readGraphiqlAsset,
 } from "./graphiql.js";
+import type { Admission } from "./admission.js";
 import { handleGraphQL } from "./http-graphql.js";
 import { checkReadiness } from "./readiness.js";
 import type { Upstreams } from "../sources/upstreams.js";
@@ -16,6 +17,7 @@ export interface RouteDeps {
   upstreams: Upstreams;
   context: () => Promise<RequestContext>;
   maxBodyBytes: number;
+  admission: Admission;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -41,7 +43,7 @@ export function createRouter(deps: RouteDeps) {
         res.end(graphiqlPage(EXAMPLE_QUERY));
         return;
       }
-      return handleGraphQL(deps.apollo, deps.context, req, res, deps.maxBodyBytes);
+      return handleGraphQL(deps.apollo, deps.context, req, res, deps.maxBodyBytes, deps.admission);
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendJson(res, 405, { error: "method not allowed" });

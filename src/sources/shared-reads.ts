@@ -5,71 +5,90 @@ export interface SharedReadsOptions {
   shareInFlight: boolean;
   /** Keep read bodies this long for every request to use; 0 turns the cache off. */
   cacheTtlMs: number;
-  /** The cache's bound, counted in UTF-16 code units of the kept bodies. */
+  /** The cache's bound, counted in bytes of the bodies the kept answers were parsed from. */
   cacheMaxBytes: number;
 }
 
 /** How a read was answered: by its own upstream call, by joining one, or from the cache. */
 export type ReadSource = "called" | "shared" | "cached";
 
+/** A parsed answer and the size of the body it came from (what the cache counts). */
+export interface Answer {
+  value: unknown;
+  bytes: number;
+}
+
 /**
  * Reads of one upstream shared across the gateway's concurrent requests. Per-request loaders
  * already batch and de-duplicate within a request; this joins identical reads of different
  * requests (fifty clients opening the same model page cost one set of calls, not fifty) and,
- * when turned on, keeps their bodies for a short TTL.
+ * when turned on, keeps their answers for a short TTL.
  *
- * Bodies are kept as text, so every request parses its own objects and none can change
- * another's. A write through the gateway calls `invalidate()`: later reads neither join a read
- * that started before it nor find a body cached before it, and a read under way when it
+ * Requests share the parsed answer itself, not a copy of its text: fifty dashboards hold one
+ * copy of a project's version listing, not fifty, and parse it once. It is deep-frozen, so
+ * code that would change what another request reads throws instead.
+ *
+ * A write through the gateway calls `invalidate()`: later reads neither join a read that
+ * started before it nor find an answer cached before it, and a read under way when it
  * happened is not cached. Writes made elsewhere (MLflow's UI, another replica) show once the
  * TTL has passed: that is the cache's staleness bound.
  */
 export class SharedReads {
-  private readonly inFlight = new Map<string, Promise<string>>();
-  private readonly cache: LRUCache<string, string> | undefined;
-  /** Bumped by every invalidation; a read caches its body only if none came in between. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly cache: LRUCache<string, Answer> | undefined;
+  /** Bumped by every invalidation; a read caches its answer only if none came in between. */
   private generation = 0;
 
   constructor(private readonly options: SharedReadsOptions) {
     this.cache =
       options.cacheTtlMs > 0
-        ? new LRUCache<string, string>({
+        ? new LRUCache<string, Answer>({
             ttl: options.cacheTtlMs,
             maxSize: options.cacheMaxBytes,
-            sizeCalculation: (body) => Math.max(1, body.length),
+            sizeCalculation: (answer) => Math.max(1, answer.bytes),
           })
         : undefined;
   }
 
+  private get sharing(): boolean {
+    return this.options.shareInFlight || this.cache !== undefined;
+  }
+
   /**
-   * The body for `key`: from the cache, from an identical read under way, or from `load`.
+   * The answer for `key`: from the cache, from an identical read under way, or from `load`.
    * Which one it was is known before the first await, so `onSource` runs synchronously.
    */
-  read(key: string, load: () => Promise<string>, onSource: (source: ReadSource) => void) {
+  read<T>(
+    key: string,
+    load: () => Promise<Answer>,
+    onSource: (source: ReadSource) => void,
+  ): Promise<T> {
     const cached = this.cache?.get(key);
     if (cached !== undefined) {
       onSource("cached");
-      return Promise.resolve(cached);
+      return Promise.resolve(cached.value as T);
     }
     const pending = this.inFlight.get(key);
     if (pending) {
       onSource("shared");
-      return pending;
+      return pending as Promise<T>;
     }
     onSource("called");
     const generation = this.generation;
-    const body = load().then((text) => {
-      if (this.cache && generation === this.generation) this.cache.set(key, text);
-      return text;
+    const value = load().then((answer) => {
+      if (!this.sharing) return answer.value;
+      deepFreeze(answer.value);
+      if (this.cache && generation === this.generation) this.cache.set(key, answer);
+      return answer.value;
     });
     if (this.options.shareInFlight) {
-      this.inFlight.set(key, body);
+      this.inFlight.set(key, value);
       const forget = () => {
-        if (this.inFlight.get(key) === body) this.inFlight.delete(key);
+        if (this.inFlight.get(key) === value) this.inFlight.delete(key);
       };
-      body.then(forget, forget);
+      value.then(forget, forget);
     }
-    return body;
+    return value as Promise<T>;
   }
 
   invalidate(): void {
@@ -77,4 +96,10 @@ export class SharedReads {
     this.inFlight.clear();
     this.cache?.clear();
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }

@@ -3,7 +3,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import type { ProjectConfig } from "../../config/schema.js";
 import type { UpstreamCalls } from "../calls.js";
 import { createHttpClient, readRetry } from "../http.js";
-import { SharedReads, type SharedReadsOptions } from "../shared-reads.js";
+import { type Answer, SharedReads, type SharedReadsOptions } from "../shared-reads.js";
 import { MlflowError, toMlflowError } from "./errors.js";
 
 export interface MlflowRequest {
@@ -85,38 +85,40 @@ export class MlflowTransport {
   }
 
   async request<T>(req: MlflowRequest, calls: UpstreamCalls): Promise<T> {
-    const body = req.readOnly ? await this.read(req, calls) : await this.write(req, calls);
-    if (req.responseType === "text") return body as T;
+    if (!req.readOnly) return (await this.write(req, calls)).value as T;
+    if (req.fresh) {
+      calls.record(this.upstream);
+      return (await this.call(req)).value as T;
+    }
+    return this.shared.read<T>(
+      readKey(req),
+      () => this.call(req),
+      (source) => calls.record(this.upstream, source),
+    );
+  }
+
+  private async write(req: MlflowRequest, calls: UpstreamCalls): Promise<Answer> {
+    calls.record(this.upstream);
     try {
-      return (body === "" ? {} : JSON.parse(body)) as T;
+      return await this.call(req);
+    } finally {
+      // Even a failed write may have changed something (a timeout after MLflow committed).
+      this.shared.invalidate();
+    }
+  }
+
+  /** One call: the body parsed as JSON (or kept as text), with its size. */
+  private async call(req: MlflowRequest): Promise<Answer> {
+    const body = await this.send(req);
+    if (req.responseType === "text") return { value: body, bytes: body.length };
+    try {
+      return { value: body === "" ? {} : JSON.parse(body), bytes: body.length };
     } catch {
       throw new MlflowError(
         this.project.name,
         "UPSTREAM",
         `MLflow of project "${this.project.name}" sent a response that is not JSON`,
       );
-    }
-  }
-
-  private read(req: MlflowRequest, calls: UpstreamCalls): Promise<string> {
-    if (req.fresh) {
-      calls.record(this.upstream);
-      return this.send(req);
-    }
-    return this.shared.read(
-      readKey(req),
-      () => this.send(req),
-      (source) => calls.record(this.upstream, source),
-    );
-  }
-
-  private async write(req: MlflowRequest, calls: UpstreamCalls): Promise<string> {
-    calls.record(this.upstream);
-    try {
-      return await this.send(req);
-    } finally {
-      // Even a failed write may have changed something (a timeout after MLflow committed).
-      this.shared.invalidate();
     }
   }
 

@@ -171,7 +171,7 @@ describe("MlflowClient", () => {
       ]);
 
       expect(a).toEqual(b);
-      expect(a).not.toBe(b); // each request parses its own objects
+      expect(a).not.toBe(b); // each request maps its own objects from the shared answer
       expect(fake.requests).toHaveLength(1);
     });
 

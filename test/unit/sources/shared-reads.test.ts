@@ -17,9 +17,10 @@ function deferredLoads() {
 
 function reader(reads: SharedReads, load: () => Promise<string>) {
   const sources: ReadSource[] = [];
+  const answer = () => load().then((body) => ({ value: body, bytes: body.length }));
   return {
     sources,
-    read: (key: string) => reads.read(key, load, (source) => sources.push(source)),
+    read: (key: string) => reads.read<string>(key, answer, (source) => sources.push(source)),
   };
 }
 
@@ -137,5 +138,22 @@ describe("SharedReads", () => {
     await read("a");
 
     expect(sources).toEqual(["called", "called", "cached", "called"]);
+  });
+
+  it("shares one frozen answer, so no request can change what another reads", async () => {
+    const reads = new SharedReads(NO_CACHE);
+    const answer = { value: { models: [{ name: "m", tags: [] as string[] }] }, bytes: 1 };
+    let release!: () => void;
+    const load = () => new Promise<typeof answer>((resolve) => (release = () => resolve(answer)));
+    const both = Promise.all([
+      reads.read<typeof answer.value>("k", load, () => undefined),
+      reads.read<typeof answer.value>("k", load, () => undefined),
+    ]);
+    release();
+    const [a, b] = await both;
+
+    expect(a).toBe(b);
+    expect(() => a.models[0]!.tags.push("x")).toThrow(TypeError);
+    expect(b.models[0]!.tags).toEqual([]);
   });
 });

@@ -21,6 +21,18 @@ export function compareKeys(a: SortKey, b: SortKey): number {
 const encodeCursor = (key: SortKey): string =>
   Buffer.from(JSON.stringify(key)).toString("base64url");
 
+/** An edge whose cursor is made only if the query reads it (most list views never do). */
+class KeysetEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly keyOf: (item: T) => SortKey,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.node));
+  }
+}
+
 function decodeCursor(cursor: string): SortKey {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -58,9 +70,7 @@ export function keysetPage<T>(
   const order = descending ? -1 : 1;
   const start = after ? items.findIndex((item) => order * compareKeys(keyOf(item), after) > 0) : 0;
   const from = start === -1 ? items.length : start;
-  const edges = items
-    .slice(from, from + first)
-    .map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
+  const edges = items.slice(from, from + first).map((node) => new KeysetEdge(node, keyOf));
   return {
     edges,
     totalCount: items.length,

@@ -1,4 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
+import type { RegisteredModel } from "../../sources/mlflow/types.js";
 
 /** An alias of a model, and the version number it points to. */
 export interface AliasRoot {
@@ -6,6 +7,7 @@ export interface AliasRoot {
   project: string;
   model: string;
   number: number;
+  registered: RegisteredModel;
 }
 
 @ObjectType({ description: "A named pointer (`champion`) to one version of a model." })

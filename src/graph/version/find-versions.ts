@@ -31,7 +31,7 @@ export async function findVersions(
     return models.flatMap((m) =>
       m.aliases
         .filter((a) => a.alias === filter.alias)
-        .map((a) => ({ project, model: m.name, number: a.version })),
+        .map((a) => ({ project, model: m.name, number: a.version, registered: m })),
     );
   }
   const aliasesOf = new Map(models.map((m) => [m.name, m.aliases]));

@@ -15,6 +15,7 @@ export class ModelAliasesResolver {
         project: model.project,
         model: model.name,
         number: version,
+        registered: model,
       }))
       .sort((a, b) => (a.alias < b.alias ? -1 : 1));
   }
@@ -24,6 +25,7 @@ export class ModelAliasesResolver {
 export class AliasVersionResolver {
   @FieldResolver(() => Version)
   version(@Root() alias: AliasRoot): VersionKey {
-    return { project: alias.project, model: alias.model, number: alias.number };
+    const { project, model, number, registered } = alias;
+    return { project, model, number, registered };
   }
 }

@@ -1,11 +1,14 @@
-import type { ModelVersion } from "../../sources/mlflow/types.js";
+import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
 import type { GraphContext } from "../context.js";
+import { loadModel } from "../model/load-model.js";
 import { loadVersion } from "./load-version.js";
 
 export interface VersionKey {
   project: string;
   model: string;
   number: number;
+  /** The model itself, when the parent had it (an alias map comes with its model). */
+  registered?: RegisteredModel;
 }
 
 /**
@@ -19,4 +22,15 @@ export function fullVersion(ctx: GraphContext, root: VersionRoot): Promise<Model
   return "source" in root
     ? Promise.resolve(root)
     : loadVersion(ctx, root.project, root.model, root.number);
+}
+
+/**
+ * The version's model. From a key that carries it, synchronously: a list of 600 champions
+ * then resolves `model { name }` without 600 loader calls and their promises.
+ */
+export function modelOf(
+  ctx: GraphContext,
+  root: VersionRoot,
+): RegisteredModel | Promise<RegisteredModel> {
+  return ("registered" in root && root.registered) || loadModel(ctx, root.project, root.model);
 }

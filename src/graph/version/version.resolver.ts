@@ -2,10 +2,9 @@ import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import { encodeId } from "../common/global-id.js";
 import type { GraphContext } from "../context.js";
-import { loadModel } from "../model/load-model.js";
 import { Model } from "../model/model.type.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
-import type { VersionRoot } from "./version-root.js";
+import { modelOf, type VersionRoot } from "./version-root.js";
 import { Version } from "./version.type.js";
 
 @Resolver(() => Version)
@@ -16,8 +15,11 @@ export class VersionResolver {
   }
 
   @FieldResolver(() => Model)
-  model(@Root() version: VersionRoot, @Ctx() ctx: GraphContext): Promise<RegisteredModel> {
-    return loadModel(ctx, version.project, version.model);
+  model(
+    @Root() version: VersionRoot,
+    @Ctx() ctx: GraphContext,
+  ): RegisteredModel | Promise<RegisteredModel> {
+    return modelOf(ctx, version);
   }
 
   @FieldResolver(() => Project)
@@ -30,7 +32,7 @@ export class VersionResolver {
       "Aliases pointing here, from the model's alias map (MLflow's version search leaves them out).",
   })
   async aliases(@Root() version: VersionRoot, @Ctx() ctx: GraphContext): Promise<string[]> {
-    const model = await loadModel(ctx, version.project, version.model);
+    const model = await modelOf(ctx, version);
     return model.aliases
       .filter((a) => a.version === version.number)
       .map((a) => a.alias)

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { startGatewayProcess } from "./gateway-process.js";
-import { closedLoop, latency } from "./measure.js";
+import { closedLoop, latency, resources } from "./measure.js";
 import type { BenchContext, Operation } from "./operation.js";
 
 /** One gateway config of the comparison: the default, or the default with one change off or on. */
@@ -15,6 +15,7 @@ export const ABLATIONS: Ablation[] = [
   { name: "default", config: {} },
   { name: "no_prefetch", config: { server: { prefetch: false } } },
   { name: "no_shared_reads", config: { mlflowReads: { shareInFlight: false } } },
+  { name: "no_admission_limit", config: { server: { maxConcurrentRequests: 10_000 } } },
   { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
 ];
 
@@ -26,6 +27,8 @@ export interface AblationRow {
   rps_50: number;
   errors_50: number;
   upstream_calls: number;
+  /** The gateway process's peak RSS during the two load phases. */
+  peak_rss_mb: number;
 }
 
 /**
@@ -67,8 +70,14 @@ export async function ablate(
           warmup: 2,
           budgetMs: options.budgetMs,
         });
-        const one = await closedLoop(run, 1, options.loadMs);
-        const many = await closedLoop(run, options.concurrency, options.loadMs);
+        const load = async () => ({
+          one: await closedLoop(run, 1, options.loadMs),
+          many: await closedLoop(run, options.concurrency, options.loadMs),
+        });
+        const {
+          result: { one, many },
+          peak_rss_mb,
+        } = await resources(gateway, load);
         const row = {
           config: ablation.name,
           p50_ms: lat.p50_ms,
@@ -77,6 +86,7 @@ export async function ablate(
           rps_50: many.rps,
           errors_50: many.errors,
           upstream_calls: calls,
+          peak_rss_mb,
         };
         rows[op.name]!.push(row);
         options.log(`ablation ${ablation.name} / ${op.name}: ${JSON.stringify(row)}`);

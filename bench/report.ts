@@ -89,13 +89,13 @@ export function table(results: Results): string {
   }
   lines.push(
     "",
-    "| gateway config | operation | p50 ms | p95 ms | rps @1 | rps @N | errors @N | upstream calls |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| gateway config | operation | p50 ms | p95 ms | rps @1 | rps @N | errors @N | upstream calls | peak RSS MB |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   );
   for (const [name, rows] of Object.entries(results.ablations)) {
     for (const r of rows) {
       lines.push(
-        `| ${r.config} | ${name} | ${r.p50_ms} | ${r.p95_ms} | ${r.rps_1} | ${r.rps_50} | ${r.errors_50} | ${r.upstream_calls} |`,
+        `| ${r.config} | ${name} | ${r.p50_ms} | ${r.p95_ms} | ${r.rps_1} | ${r.rps_50} | ${r.errors_50} | ${r.upstream_calls} | ${r.peak_rss_mb} |`,
       );
     }
   }

@@ -65,7 +65,7 @@ const server = z.strictObject({
   maxRequestBytes: z.int().min(1024).default(1_048_576),
   // GraphQL requests executing at once (the bound on the gateway's memory), and how many more
   // may wait for a turn before new ones get 503 (src/server/admission.ts).
-  maxConcurrentRequests: z.int().min(1).max(10_000).default(16),
+  maxConcurrentRequests: z.int().min(1).max(10_000).default(8),
   maxQueuedRequests: z.int().min(0).max(100_000).default(1000),
   // Start the loads a query's selection will need alongside the call they depend on
   // (graph/prefetch.ts). Off only to measure what it saves.

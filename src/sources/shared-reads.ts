@@ -25,8 +25,8 @@ export interface Answer {
  * when turned on, keeps their answers for a short TTL.
  *
  * Requests share the parsed answer itself, not a copy of its text: fifty dashboards hold one
- * copy of a project's version listing, not fifty, and parse it once. It is deep-frozen, so
- * code that would change what another request reads throws instead.
+ * copy of a project's version listing, not fifty, and parse it once. A shared or cached
+ * answer is deep-frozen, so code that would change what another request reads throws instead.
  *
  * A write through the gateway calls `invalidate()`: later reads neither join a read that
  * started before it nor find an answer cached before it, and a read under way when it
@@ -34,7 +34,7 @@ export interface Answer {
  * TTL has passed: that is the cache's staleness bound.
  */
 export class SharedReads {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Map<string, { value: Promise<unknown>; joined: boolean }>();
   private readonly cache: LRUCache<string, Answer> | undefined;
   /** Bumped by every invalidation; a read caches its answer only if none came in between. */
   private generation = 0;
@@ -48,10 +48,6 @@ export class SharedReads {
             sizeCalculation: (answer) => Math.max(1, answer.bytes),
           })
         : undefined;
-  }
-
-  private get sharing(): boolean {
-    return this.options.shareInFlight || this.cache !== undefined;
   }
 
   /**
@@ -71,24 +67,31 @@ export class SharedReads {
     const pending = this.inFlight.get(key);
     if (pending) {
       onSource("shared");
-      return pending as Promise<T>;
+      pending.joined = true;
+      return pending.value as Promise<T>;
     }
     onSource("called");
     const generation = this.generation;
-    const value = load().then((answer) => {
-      if (!this.sharing) return answer.value;
-      deepFreeze(answer.value);
-      if (this.cache && generation === this.generation) this.cache.set(key, answer);
-      return answer.value;
-    });
-    if (this.options.shareInFlight) {
-      this.inFlight.set(key, value);
-      const forget = () => {
-        if (this.inFlight.get(key) === value) this.inFlight.delete(key);
-      };
-      value.then(forget, forget);
-    }
-    return value as Promise<T>;
+    const entry = { value: Promise.resolve<unknown>(undefined), joined: false };
+    const forget = () => {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    };
+    entry.value = load().then(
+      (answer) => {
+        // Forgotten before anyone else can see the answer: a later read is a new call (or a
+        // cache hit), so an answer nobody joined stays its one reader's and needs no freezing.
+        forget();
+        if (entry.joined || this.cache) deepFreeze(answer.value);
+        if (this.cache && generation === this.generation) this.cache.set(key, answer);
+        return answer.value;
+      },
+      (error: unknown) => {
+        forget();
+        throw error;
+      },
+    );
+    if (this.options.shareInFlight) this.inFlight.set(key, entry);
+    return entry.value as Promise<T>;
   }
 
   invalidate(): void {

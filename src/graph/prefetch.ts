@@ -16,7 +16,8 @@ function needsVersions(model: Selection): boolean {
  * and the experiment ids every run search needs. Without it a dashboard waits for the model
  * listing, then the version search, then the experiments, then the runs; with it, for the
  * listing, version search and experiments at once, then the runs, as a hand-written client
- * would. Only what the query selects is started, so it costs no call the query would not make.
+ * would. Only what the query selects is started; the one call it can add is the experiment
+ * listing, when none of the versions read turns out to have a run.
  *
  * `models` names the models when known (one model's page); otherwise the whole project's
  * version listing is started, which is what the version loader reads many models from anyway.

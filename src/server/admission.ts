@@ -11,8 +11,8 @@ export class Admission {
   private readonly limit;
 
   constructor(
-    private readonly maxQueued: number,
     maxConcurrent: number,
+    private readonly maxQueued: number,
   ) {
     this.limit = pLimit(maxConcurrent);
   }

@@ -51,7 +51,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     upstreams,
     context: async () => createContext(config, upstreams),
     maxBodyBytes: config.server.maxRequestBytes,
-    admission: new Admission(config.server.maxQueuedRequests, config.server.maxConcurrentRequests),
+    admission: new Admission(config.server.maxConcurrentRequests, config.server.maxQueuedRequests),
   });
   server.on("request", (req, res) => {
     router(req, res).catch((error: unknown) => {

@@ -33,9 +33,10 @@ export function createModelLoaders(mlflow: MlflowClients) {
         [...groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
           if (listedProjects.has(project) || projectKeys.length > CALLS_BEFORE_LISTING) {
             const all = await modelsOfProject.load(project).catch((e: Error) => e);
+            // One lookup per key, not a scan of the listing per key (a page of 600 models).
+            const byName = all instanceof Error ? null : new Map(all.map((m) => [m.name, m]));
             for (const key of projectKeys) {
-              const hit = all instanceof Error ? all : all.find((m) => m.name === key.name);
-              found.set(modelKeyId(key), hit ?? null);
+              found.set(modelKeyId(key), byName ? (byName.get(key.name) ?? null) : (all as Error));
             }
             return;
           }

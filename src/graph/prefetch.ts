@@ -4,8 +4,10 @@ import { type Selection, selectsDeep } from "./common/selection.js";
 /** Version fields a version known only by its key (an alias's) answers without loading it. */
 const KEY_FIELDS = new Set(["__typename", "id", "number", "project", "model", "aliases"]);
 
-function needsVersions(model: Selection): boolean {
-  if (model.versions || model.latestVersions || model.version) return true;
+/** Whether the model's version list is read: a version by number alone is one get. */
+function needsVersionList(model: Selection, versionArgs: Record<string, unknown>[]): boolean {
+  if (model.versions || model.latestVersions) return true;
+  if (versionArgs.some((args) => typeof args.number !== "number")) return true;
   const aliasVersion = model.aliases?.version ?? {};
   return Object.keys(aliasVersion).some((field) => !KEY_FIELDS.has(field));
 }
@@ -19,22 +21,30 @@ function needsVersions(model: Selection): boolean {
  * would. Only what the query selects is started; the one call it can add is the experiment
  * listing, when none of the versions read turns out to have a run.
  *
- * `models` names the models when known (one model's page); otherwise the whole project's
- * version listing is started, which is what the version loader reads many models from anyway.
+ * `models` names the models when known (one model's page), with the arguments of its
+ * `version` fields; otherwise the whole project's version listing is started, which is what
+ * the version loader reads many models from anyway.
  */
 export function prefetchForModels(
   ctx: GraphContext,
   project: string,
   model: Selection,
   models?: readonly string[],
+  versionArgs: Record<string, unknown>[] = [],
 ): void {
   if (!ctx.prefetch) return;
   const ignore = () => undefined;
-  if (needsVersions(model)) {
-    if (models) {
-      for (const name of models) ctx.loaders.versionsOfModel.load({ project, name }).catch(ignore);
-    } else {
+  if (!models) {
+    // Versions of many models, by number or not, come from the project's listing.
+    if (model.version || needsVersionList(model, []))
       ctx.loaders.prefetchVersionsOfProject(project);
+  } else if (needsVersionList(model, versionArgs)) {
+    for (const name of models) ctx.loaders.versionsOfModel.load({ project, name }).catch(ignore);
+  } else {
+    for (const { number } of versionArgs) {
+      for (const name of models) {
+        ctx.loaders.version.load({ project, model: name, number: number as number }).catch(ignore);
+      }
     }
   }
   if (selectsDeep(model, "run")) ctx.loaders.experimentIds.load(project).catch(ignore);

@@ -38,6 +38,8 @@ export function createLoaders(upstreams: Upstreams, calls: UpstreamCalls) {
       models.forgetModelsOfProject(project);
       versions.forgetVersionsOfProject(project);
       versions.versionSearch.clearAll();
+      // Whole: one model's version keys cannot be picked out of it without a scan.
+      versions.version.clearAll();
       if (model !== undefined) {
         models.model.clear({ project, name: model });
         versions.versionsOfModel.clear({ project, name: model });

@@ -1,6 +1,15 @@
+import { MlflowError } from "../sources/mlflow/errors.js";
+
 export interface ModelKey {
   project: string;
   name: string;
+}
+
+/** A version by its number. */
+export interface VersionNumberKey {
+  project: string;
+  model: string;
+  number: number;
 }
 
 export interface RunKey {
@@ -14,6 +23,15 @@ export interface LoggedModelKey {
 }
 
 export const modelKeyId = (key: ModelKey): string => `${key.project}\u0000${key.name}`;
+
+export const versionNumberKeyId = (key: VersionNumberKey): string =>
+  `${key.project}\u0000${key.model}\u0000${key.number}`;
+
+/** For loaders whose answer is "none": MLflow's RESOURCE_DOES_NOT_EXIST becomes null. */
+export function nullIfNotFound(error: unknown): null {
+  if (error instanceof MlflowError && error.kind === "NOT_FOUND") return null;
+  throw error;
+}
 
 /**
  * Above this many models of one project in one batch, one paged search over the whole

@@ -1,14 +1,8 @@
 import DataLoader from "dataloader";
-import { MlflowError } from "../sources/mlflow/errors.js";
 import type { RegisteredModel } from "../sources/mlflow/types.js";
-import { CALLS_BEFORE_LISTING, type ModelKey, modelKeyId } from "./keys.js";
+import { CALLS_BEFORE_LISTING, type ModelKey, modelKeyId, nullIfNotFound } from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
 import { groupBy, settleEach } from "./settle.js";
-
-function nullIfNotFound(error: unknown): null {
-  if (error instanceof MlflowError && error.kind === "NOT_FOUND") return null;
-  throw error;
-}
 
 export function createModelLoaders(mlflow: MlflowClients) {
   /** Projects whose model listing this request has loaded (or is loading). */

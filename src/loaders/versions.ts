@@ -1,7 +1,14 @@
 import DataLoader from "dataloader";
 import { quoteValue } from "../sources/mlflow/filter.js";
 import type { ModelVersion } from "../sources/mlflow/types.js";
-import { CALLS_BEFORE_LISTING, type ModelKey, modelKeyId } from "./keys.js";
+import {
+  CALLS_BEFORE_LISTING,
+  type ModelKey,
+  modelKeyId,
+  nullIfNotFound,
+  type VersionNumberKey,
+  versionNumberKeyId,
+} from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
 import { groupBy, settleEach } from "./settle.js";
 
@@ -26,6 +33,9 @@ export function createVersionLoaders(mlflow: MlflowClients) {
     (keys) => settleEach(keys, (key) => mlflow(key.project).searchModelVersions(key.filter)),
     { cacheKeyFn: (key) => `${key.project}\u0000${key.filter}` },
   );
+
+  /** The models whose version lists this request has asked for, by `modelKeyId`. */
+  const askedModels = new Map<string, Promise<ModelVersion[]>>();
 
   /**
    * The versions of a model, newest first. A few models are searched one by one
@@ -60,7 +70,35 @@ export function createVersionLoaders(mlflow: MlflowClients) {
         return versions instanceof Error ? versions : [...versions].sort(newestFirst);
       });
     },
-    { cacheKeyFn: modelKeyId },
+    { cacheKeyFn: modelKeyId, cacheMap: askedModels },
+  );
+
+  /**
+   * One version by number, or null when there is none. From its model's version list when
+   * this request reads that list anyway, or when the batch asks for several versions of the
+   * model or for more models than a few calls; otherwise one `model-versions/get`, a small
+   * answer where the model's search would list every version.
+   */
+  const version = new DataLoader<VersionNumberKey, ModelVersion | null, string>(
+    async (keys) => {
+      const modelOf = (key: VersionNumberKey) => ({ project: key.project, name: key.model });
+      const listed = new Set<string>();
+      for (const [project, projectKeys] of groupBy(keys, (k) => k.project)) {
+        const byModel = groupBy(projectKeys, (k) => modelKeyId(modelOf(k)));
+        const manyModels = listedProjects.has(project) || byModel.size > CALLS_BEFORE_LISTING;
+        for (const [model, modelKeys] of byModel) {
+          if (manyModels || modelKeys.length > 1 || askedModels.has(model)) listed.add(model);
+        }
+      }
+      return settleEach(keys, async (key) => {
+        if (!listed.has(modelKeyId(modelOf(key)))) {
+          return mlflow(key.project).getModelVersion(key.model, key.number).catch(nullIfNotFound);
+        }
+        const all = await versionsOfModel.load(modelOf(key));
+        return all.find((v) => v.number === key.number) ?? null;
+      });
+    },
+    { cacheKeyFn: versionNumberKeyId },
   );
 
   /**
@@ -81,6 +119,7 @@ export function createVersionLoaders(mlflow: MlflowClients) {
     versionsOfProject,
     versionSearch,
     versionsOfModel,
+    version,
     prefetchVersionsOfProject,
     forgetVersionsOfProject,
   };

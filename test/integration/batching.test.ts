@@ -73,3 +73,52 @@ describe("the dashboard query", () => {
     expect(extensions!.upstreamCalls!.byUpstream).toEqual({ "mlflow:big": 1 });
   });
 });
+
+describe("one version by number", () => {
+  const query = (selection: string, model = "model-001") =>
+    gateway.query<{ model: { version: { number: number; source: string } | null } | null }>(
+      `query { model(project: "small", name: "${model}") { ${selection} } }`,
+    );
+
+  it("costs one get, and no model call, when the model's key is all else the query reads", async () => {
+    const { data, errors, extensions } = await query(
+      "id name project { name } version(number: 4) { number source }",
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.model!.version!.number).toBe(4);
+    expect(data!.model!.version!.source).not.toBe("");
+    expect(extensions!.upstreamCalls!.total).toBe(1);
+  });
+
+  it("tells a missing version from a missing model, loading the model only then", async () => {
+    const noVersion = await query("version(number: 99) { number }");
+    expect(noVersion.errors![0]!.extensions).toMatchObject({ code: "NOT_FOUND", version: 99 });
+    expect(noVersion.data!.model!.version).toBeNull();
+    expect(noVersion.extensions!.upstreamCalls!.total).toBe(2);
+
+    const noModel = await query("version(number: 1) { number }", "no-such-model");
+    expect(noModel.errors![0]!.extensions).toMatchObject({
+      code: "NOT_FOUND",
+      model: "no-such-model",
+    });
+    expect(noModel.errors![0]!.message).toContain('has no model "no-such-model"');
+    expect(noModel.data!.model).toBeNull();
+  });
+
+  it("gets the version beside the model when the query reads more of the model", async () => {
+    const { data, errors, extensions } = await query("description version(number: 4) { number }");
+    expect(errors).toBeUndefined();
+    expect(data!.model!.version!.number).toBe(4);
+    expect(extensions!.upstreamCalls!.total).toBe(2);
+  });
+
+  it("reads it from the model's version list when the query lists them anyway", async () => {
+    const { data, errors, extensions } = await query(
+      'versions { totalCount } version(number: 4) { number } champion: version(alias: "champion") { number }',
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.model!.version!.number).toBe(4);
+    // The model (for the alias) and its versions' search; neither version is a call of its own.
+    expect(extensions!.upstreamCalls!.total).toBe(2);
+  });
+});

@@ -1,6 +1,10 @@
 import {
+  type FieldNode,
   type FragmentDefinitionNode,
+  getArgumentValues,
+  getNamedType,
   type GraphQLResolveInfo,
+  isObjectType,
   Kind,
   type SelectionSetNode,
 } from "graphql";
@@ -46,4 +50,28 @@ export function selectsDeep(selection: Selection, field: string): boolean {
   return Object.entries(selection).some(
     ([name, below]) => name === field || selectsDeep(below, field),
   );
+}
+
+/**
+ * The arguments of each `field` selected directly below the resolver's field, one entry per
+ * occurrence (aliased ones included), variables and defaults applied.
+ */
+export function argumentsBelow(info: GraphQLResolveInfo, field: string): Record<string, unknown>[] {
+  const type = getNamedType(info.returnType);
+  const definition = isObjectType(type) ? type.getFields()[field] : undefined;
+  if (!definition) return [];
+  const nodes: FieldNode[] = [];
+  const collect = (set: SelectionSetNode | undefined) => {
+    for (const node of set?.selections ?? []) {
+      if (node.kind === Kind.FIELD) {
+        if (node.name.value === field) nodes.push(node);
+      } else if (node.kind === Kind.INLINE_FRAGMENT) {
+        collect(node.selectionSet);
+      } else {
+        collect(info.fragments[node.name.value]?.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) collect(node.selectionSet);
+  return nodes.map((node) => getArgumentValues(definition, node, info.variableValues));
 }

@@ -6,13 +6,11 @@ import { encodeId } from "../common/global-id.js";
 import type { GraphContext } from "../context.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
 import { requireProject } from "../project/project.lookup.js";
-import { selectionOf } from "../common/selection.js";
-import { prefetchForModels } from "../prefetch.js";
 import { listModels } from "./list-models.js";
-import { loadModel } from "./load-model.js";
 import { ModelConnection } from "./model-connection.type.js";
 import { Model } from "./model.type.js";
 import { ModelsArgs } from "./models.args.js";
+import { type ModelRoot, resolveModel } from "./resolve-model.js";
 
 @Resolver(() => Model)
 export class ModelResolver {
@@ -22,12 +20,8 @@ export class ModelResolver {
     @Arg("name", () => String) name: string,
     @Ctx() ctx: GraphContext,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<RegisteredModel> {
-    const model = loadModel(ctx, project, name);
-    if (ctx.projectNames.includes(project)) {
-      prefetchForModels(ctx, project, selectionOf(info), [name]);
-    }
-    return model;
+  ): Promise<ModelRoot> {
+    return resolveModel(ctx, project, name, info);
   }
 
   @Query(() => ModelConnection, {
@@ -43,12 +37,12 @@ export class ModelResolver {
   }
 
   @FieldResolver(() => ID)
-  id(@Root() model: RegisteredModel): string {
+  id(@Root() model: ModelRoot): string {
     return encodeId("Model", model.project, model.name);
   }
 
   @FieldResolver(() => Project)
-  project(@Root() model: RegisteredModel): ProjectRoot {
+  project(@Root() model: ModelRoot): ProjectRoot {
     return { name: model.project };
   }
 }

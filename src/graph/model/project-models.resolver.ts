@@ -5,10 +5,10 @@ import type { Page } from "../common/connection.js";
 import type { GraphContext } from "../context.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
 import { listModels } from "./list-models.js";
-import { loadModel } from "./load-model.js";
 import { ModelConnection } from "./model-connection.type.js";
 import { Model } from "./model.type.js";
 import { ProjectModelsArgs } from "./models.args.js";
+import { type ModelRoot, resolveModel } from "./resolve-model.js";
 
 @Resolver(() => Project)
 export class ProjectModelsResolver {
@@ -17,8 +17,9 @@ export class ProjectModelsResolver {
     @Root() project: ProjectRoot,
     @Arg("name", () => String) name: string,
     @Ctx() ctx: GraphContext,
-  ): Promise<RegisteredModel> {
-    return loadModel(ctx, project.name, name);
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ModelRoot> {
+    return resolveModel(ctx, project.name, name, info);
   }
 
   @FieldResolver(() => ModelConnection)

@@ -11,8 +11,7 @@ export async function loadVersion(
   number: number,
 ): Promise<ModelVersion> {
   requireProject(ctx, project);
-  const versions = await ctx.loaders.versionsOfModel.load({ project, name: model });
-  const version = versions.find((v) => v.number === number);
+  const version = await ctx.loaders.version.load({ project, model, number });
   if (!version) {
     throw notFound(`model "${model}" of project "${project}" has no version ${number}`, {
       project,

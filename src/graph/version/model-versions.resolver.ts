@@ -4,7 +4,9 @@ import type { Page } from "../common/connection.js";
 import { badUserInput, notFound } from "../common/errors.js";
 import { sortAndPage } from "../common/paginate.js";
 import type { GraphContext } from "../context.js";
+import { loadModel } from "../model/load-model.js";
 import { Model } from "../model/model.type.js";
+import type { ModelRoot } from "../model/resolve-model.js";
 import { loadVersion } from "./load-version.js";
 import { matchesVersion, validateVersionFilter } from "./version-filter.input.js";
 import { VersionConnection } from "./version-connection.type.js";
@@ -18,7 +20,7 @@ export class ModelVersionsResolver {
     description: "One version, by number or by alias (give exactly one).",
   })
   async version(
-    @Root() model: RegisteredModel,
+    @Root() root: ModelRoot,
     @Ctx() ctx: GraphContext,
     @Arg("number", () => Int, { nullable: true }) number?: number | null,
     @Arg("alias", () => String, { nullable: true }) alias?: string | null,
@@ -27,6 +29,7 @@ export class ModelVersionsResolver {
       throw badUserInput("give exactly one of number and alias");
     }
     if (alias != null) {
+      const model = "aliases" in root ? root : await loadModel(ctx, root.project, root.name);
       const target = model.aliases.find((a) => a.alias === alias);
       if (!target) {
         throw notFound(
@@ -40,7 +43,7 @@ export class ModelVersionsResolver {
       }
       number = target.version;
     }
-    return loadVersion(ctx, model.project, model.name, number!);
+    return loadVersion(ctx, root.project, root.name, number!);
   }
 
   @FieldResolver(() => VersionConnection, { description: "Newest first." })

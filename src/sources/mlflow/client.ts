@@ -13,6 +13,7 @@ import type {
   ServerStatus,
 } from "./types.js";
 import type {
+  WireGetModelVersion,
   WireGetRegisteredModel,
   WirePage,
   WireProxiedArtifacts,
@@ -95,6 +96,17 @@ export class MlflowClient {
       readOnly: true,
     });
     return toRegisteredModel(this.project, body.registered_model ?? { name });
+  }
+
+  /** One version by number: a small answer where a model's version search lists them all. */
+  async getModelVersion(name: string, number: number): Promise<ModelVersion> {
+    const body = await this.request<WireGetModelVersion>({
+      method: "GET",
+      path: `${API}/model-versions/get`,
+      searchParams: { name, version: String(number) },
+      readOnly: true,
+    });
+    return toModelVersion(this.project, body.model_version ?? { name, version: String(number) });
   }
 
   /** Every registered model of the project, all pages, in MLflow's `name ASC` order. */

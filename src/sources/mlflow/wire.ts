@@ -48,6 +48,10 @@ export interface WireModelVersion {
   run_link?: string;
 }
 
+export interface WireGetModelVersion {
+  model_version?: WireModelVersion;
+}
+
 export interface WireSearchModelVersions extends WirePage {
   model_versions?: WireModelVersion[];
 }

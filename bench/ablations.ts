@@ -9,6 +9,8 @@ export interface Ablation {
   name: string;
   /** Merged into the bench's gateway config (`server`, `mlflowReads`). */
   config: { server?: Record<string, unknown>; mlflowReads?: Record<string, unknown> };
+  /** The gateway process's NODE_OPTIONS, where not the Docker image's. */
+  nodeOptions?: string;
 }
 
 export const ABLATIONS: Ablation[] = [
@@ -17,6 +19,8 @@ export const ABLATIONS: Ablation[] = [
   { name: "no_shared_reads", config: { mlflowReads: { shareInFlight: false } } },
   { name: "no_admission_limit", config: { server: { maxConcurrentRequests: 10_000 } } },
   { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
+  // V8's own heap limit (a quarter of the machine's memory), not the image's.
+  { name: "no_heap_limit", config: {}, nodeOptions: "" },
 ];
 
 export interface AblationRow {
@@ -42,6 +46,7 @@ export async function ablate(
     dir: string;
     entry: string;
     gatewayConfig: (extra: Ablation["config"]) => Record<string, unknown>;
+    nodeOptions: string;
     runs: number;
     budgetMs: number;
     loadMs: number;
@@ -59,6 +64,7 @@ export async function ablate(
       config: options.gatewayConfig(ablation.config),
       dir,
       entry: options.entry,
+      nodeOptions: ablation.nodeOptions ?? options.nodeOptions,
     });
     try {
       const scoped = { ...ctx, gatewayUrl: gateway.url };

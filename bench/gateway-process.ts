@@ -22,6 +22,17 @@ export interface GatewayProcess {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/**
+ * The NODE_OPTIONS the Dockerfile runs the gateway with (its heap limit), read from it so
+ * the bench measures the gateway as it is deployed.
+ */
+export async function imageNodeOptions(dockerfile: string): Promise<string> {
+  const text = await readFile(dockerfile, "utf8");
+  const match = /\bNODE_OPTIONS=("([^"]*)"|\S+)/.exec(text);
+  if (!match) throw new Error(`${dockerfile} sets no NODE_OPTIONS`);
+  return match[2] ?? match[1]!;
+}
+
 export async function startGatewayProcess(options: {
   /** The gateway's config, written as JSON (which is YAML) into `dir`. */
   config: unknown;
@@ -29,6 +40,8 @@ export async function startGatewayProcess(options: {
   entry: string;
   /** Where `node --cpu-prof` writes the gateway's profile; no profile when undefined. */
   cpuProfDir?: string;
+  /** The process's NODE_OPTIONS (the Docker image's: imageNodeOptions). */
+  nodeOptions: string;
 }): Promise<GatewayProcess> {
   const configPath = join(options.dir, "gateway.yaml");
   await writeFile(configPath, JSON.stringify(options.config, null, 2));
@@ -39,7 +52,12 @@ export async function startGatewayProcess(options: {
     {
       // As the Dockerfile runs it: in production mode graphql-js skips its development-time
       // instanceOf checks, 4% of the gateway's CPU on the bench otherwise.
-      env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        LOG_LEVEL: "info",
+        NODE_ENV: "production",
+        NODE_OPTIONS: options.nodeOptions,
+      },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );

@@ -23,30 +23,58 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+function summary(times: number[]): Latency {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    p50_ms: round(percentile(sorted, 50)),
+    p95_ms: round(percentile(sorted, 95)),
+    p99_ms: round(percentile(sorted, 99)),
+    samples: sorted.length,
+  };
+}
+
 /**
- * `runs` timed runs one after another, after `warmup` untimed ones; a slow variant stops at
- * `budgetMs` (with at least 3 runs), so naive REST at large sizes does not take the hour.
+ * `runs` timed runs of each variant, after `warmup` untimed ones, taken in turns: every round
+ * runs each variant once, starting one further along each time. Whatever drifts on a shared
+ * machine during the minutes this takes (the servers' caches, the other processes' load, a
+ * gateway's heap) then falls on every variant alike, and their ratio compares like with like.
+ * A slow variant stops at `budgetMs` of its own run time (with at least 3 runs), so naive REST
+ * at large sizes does not take the hour.
  */
+export async function latencies<K extends string>(
+  variants: Record<K, () => Promise<unknown>>,
+  options: { runs: number; warmup: number; budgetMs: number },
+): Promise<Record<K, Latency>> {
+  const names = Object.keys(variants) as K[];
+  for (let i = 0; i < options.warmup; i++) for (const name of names) await variants[name]();
+  const times = new Map(names.map((name) => [name, [] as number[]]));
+  const spent = new Map(names.map((name) => [name, 0]));
+  const timing = (name: K) =>
+    times.get(name)!.length < options.runs &&
+    (times.get(name)!.length < 3 || spent.get(name)! <= options.budgetMs);
+  for (let round = 0; names.some(timing); round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]!;
+      if (!timing(name)) continue;
+      const t0 = performance.now();
+      await variants[name]();
+      const took = performance.now() - t0;
+      times.get(name)!.push(took);
+      spent.set(name, spent.get(name)! + took);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, summary(times.get(name)!)])) as Record<
+    K,
+    Latency
+  >;
+}
+
+/** `latencies` of one variant. */
 export async function latency(
   run: () => Promise<unknown>,
   options: { runs: number; warmup: number; budgetMs: number },
 ): Promise<Latency> {
-  for (let i = 0; i < options.warmup; i++) await run();
-  const times: number[] = [];
-  const started = performance.now();
-  while (times.length < options.runs) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-    if (times.length >= 3 && performance.now() - started > options.budgetMs) break;
-  }
-  times.sort((a, b) => a - b);
-  return {
-    p50_ms: round(percentile(times, 50)),
-    p95_ms: round(percentile(times, 95)),
-    p99_ms: round(percentile(times, 99)),
-    samples: times.length,
-  };
+  return (await latencies({ run }, options)).run;
 }
 
 /**

@@ -36,7 +36,14 @@ export interface ScalingPoint {
 
 export interface Results {
   generated_at: string;
-  machine: { cpus: number; cpu_model: string; node: string; os: string };
+  machine: {
+    cpus: number;
+    cpu_model: string;
+    node: string;
+    os: string;
+    /** The gateway process's NODE_OPTIONS (the Dockerfile's). */
+    gateway_node_options: string;
+  };
   sizes: Record<string, number | number[]>;
   operations: OperationResult[];
   scaling: Record<string, ScalingPoint[]>;
@@ -50,7 +57,8 @@ const END = "<!-- results:end -->";
 export function table(results: Results): string {
   const lines = [
     `Measured ${results.generated_at} on ${results.machine.cpus} × ${results.machine.cpu_model}, ` +
-      `Node ${results.machine.node}, ${results.machine.os}; sizes ${JSON.stringify(results.sizes)}.`,
+      `Node ${results.machine.node}, ${results.machine.os}; the gateway with ` +
+      `NODE_OPTIONS=${results.machine.gateway_node_options}; sizes ${JSON.stringify(results.sizes)}.`,
     "",
     "| operation | variant | p50 ms | p95 ms | p99 ms | rps @1 | rps @N | upstream calls |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",

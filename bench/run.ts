@@ -7,10 +7,10 @@ import { isDeepStrictEqual, parseArgs } from "node:util";
 import { Agent } from "undici";
 import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
 import { ablate } from "./ablations.js";
-import { type GatewayProcess, startGatewayProcess } from "./gateway-process.js";
+import { type GatewayProcess, imageNodeOptions, startGatewayProcess } from "./gateway-process.js";
 import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
-import { closedLoop, latency, resources } from "./measure.js";
-import { type BenchContext, type Operation, VARIANTS } from "./operation.js";
+import { closedLoop, latencies, latency, resources } from "./measure.js";
+import { type BenchContext, type Operation, VARIANTS, type VariantName } from "./operation.js";
 import { artifactTree } from "./operations/artifact-tree.js";
 import { champions } from "./operations/champions.js";
 import { dashboard } from "./operations/dashboard.js";
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     projects: { type: "string", default: "3" },
     models: { type: "string", default: "200" },
     "page-versions": { type: "string", default: "50" },
-    runs: { type: "string", default: "30" },
+    runs: { type: "string", default: "50" },
     concurrency: { type: "string", default: "50" },
     sizes: { type: "string", default: "50,200,800" },
     "load-seconds": { type: "string", default: "5" },
@@ -81,10 +81,15 @@ async function measureOperation(
     errors: {},
     abandoned: {},
   };
+  log(`${op.name}: latency, the three variants in turns`);
+  const runs = Object.fromEntries(VARIANTS.map((v) => [v, () => op[v](ctx)])) as Record<
+    VariantName,
+    () => Promise<unknown>
+  >;
+  const latencyOf = await latencies(runs, { runs: opts.runs, warmup: 2, budgetMs: opts.budgetMs });
   for (const [i, v] of VARIANTS.entries()) {
     const run = (signal?: AbortSignal) => op[v]({ ...ctx, signal });
-    log(`${op.name} / ${v}: latency`);
-    const lat = await latency(run, { runs: opts.runs, warmup: 2, budgetMs: opts.budgetMs });
+    const lat = latencyOf[v];
     log(`${op.name} / ${v}: load at 1 and ${opts.concurrency} clients`);
     const load = async () => {
       const one = await closedLoop(run, 1, opts.loadMs);
@@ -162,11 +167,13 @@ async function main() {
     const target = await uploadModelFiles(first, "model-000");
 
     const entry = join(here, "..", "src", "main.js");
+    const nodeOptions = await imageNodeOptions(join(benchDir, "..", "Dockerfile"));
     gateway = await startGatewayProcess({
       config: benchConfig(stack, projects),
       dir,
       entry,
       cpuProfDir: opts.cpuProfDir,
+      nodeOptions,
     });
     log(`gateway: pid ${gateway.pid} at ${gateway.url}`);
     const ctx: BenchContext = {
@@ -192,6 +199,7 @@ async function main() {
           dir,
           entry,
           gatewayConfig: (extra) => benchConfig(stack!, projects, extra),
+          nodeOptions,
           runs: opts.runs,
           budgetMs: opts.budgetMs,
           loadMs: opts.loadMs,
@@ -206,6 +214,7 @@ async function main() {
         cpu_model: cpus()[0]?.model ?? "unknown",
         node: process.version,
         os: `${platform()} ${release()}`,
+        gateway_node_options: nodeOptions,
       },
       sizes: {
         projects: opts.projects,

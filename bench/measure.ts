@@ -91,8 +91,12 @@ export async function closedLoop(
   graceMs = 60_000,
 ): Promise<Throughput> {
   const started = performance.now();
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(), durationMs + graceMs);
+  // One signal per run, not one for the phase: fetch leaves a listener on its signal, and a
+  // naive dashboard run makes over a thousand calls.
+  const running = new Set<AbortController>();
+  const timer = setTimeout(() => {
+    for (const controller of running) controller.abort();
+  }, durationMs + graceMs);
   let completed = 0;
   let errors = 0;
   let abandoned = 0;
@@ -100,16 +104,20 @@ export async function closedLoop(
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (performance.now() - started < durationMs) {
+          const controller = new AbortController();
+          running.add(controller);
           try {
-            await run(stop.signal);
+            await run(controller.signal);
             completed++;
           } catch (error) {
-            if (stop.signal.aborted) {
+            if (controller.signal.aborted) {
               abandoned++;
               return;
             }
             // The first one says what went wrong; the count says how often.
             if (errors++ === 0) console.error(`bench: under load: ${String(error).slice(0, 300)}`);
+          } finally {
+            running.delete(controller);
           }
         }
       }),

@@ -1,5 +1,8 @@
 import type { GraphContext } from "./context.js";
 import { type Selection, selectsDeep } from "./common/selection.js";
+import { runOfVersion } from "./run/load-run.js";
+
+const ignore = () => undefined;
 
 /** Version fields a version known only by its key (an alias's) answers without loading it. */
 const KEY_FIELDS = new Set(["__typename", "id", "number", "project", "model", "aliases"]);
@@ -33,7 +36,6 @@ export function prefetchForModels(
   versionArgs: Record<string, unknown>[] = [],
 ): void {
   if (!ctx.prefetch) return;
-  const ignore = () => undefined;
   if (!models) {
     // Versions of many models, by number or not, come from the project's listing.
     if (model.version || needsVersionList(model, []))
@@ -48,4 +50,34 @@ export function prefetchForModels(
     }
   }
   if (selectsDeep(model, "run")) ctx.loaders.experimentIds.load(project).catch(ignore);
+}
+
+/**
+ * Starts the runs of a project's aliased versions (`aliases { version { run } }`) once that
+ * project's models and versions are in, as a hand-written client does project by project.
+ * Without it each project's run search waits for every project's listing (the page merges
+ * them) and for the query to walk down to each `run`. Runs the page cannot all show (a
+ * project of more models than the page) are left to that walk.
+ */
+export function prefetchAliasRuns(
+  ctx: GraphContext,
+  project: string,
+  model: Selection,
+  pageSize: number,
+): void {
+  if (!ctx.prefetch || !model.aliases?.version?.run) return;
+  const start = async () => {
+    const models = await ctx.loaders.modelsOfProject.load(project);
+    if (models.length > pageSize) return;
+    const versions = await Promise.all(
+      models.flatMap((m) =>
+        m.aliases.map((a) =>
+          ctx.loaders.version.load({ project, model: m.name, number: a.version }),
+        ),
+      ),
+    );
+    // In one loop, so the runs go out as one batch: one search, as the walk would make.
+    for (const version of versions) if (version) runOfVersion(ctx, version).catch(ignore);
+  };
+  start().catch(ignore);
 }

@@ -1,4 +1,3 @@
-import DataLoader from "dataloader";
 import type { UpstreamCalls } from "../sources/calls.js";
 import type { ServerStatus } from "../sources/mlflow/types.js";
 import type { Upstreams } from "../sources/upstreams.js";
@@ -10,7 +9,7 @@ import { createArtifactLoaders } from "./artifacts.js";
 import { mlflowClients } from "./mlflow-clients.js";
 import { createModelLoaders } from "./models.js";
 import { createRunLoaders } from "./runs.js";
-import { settleEach } from "./settle.js";
+import { perProject } from "./settle.js";
 import { createVersionLoaders } from "./versions.js";
 
 export type { LoggedModelKey, ModelKey, RunKey } from "./keys.js";
@@ -18,9 +17,7 @@ export type { LoggedModelKey, ModelKey, RunKey } from "./keys.js";
 /** Every DataLoader of one GraphQL request; created per request, so nothing leaks between users. */
 export function createLoaders(upstreams: Upstreams, calls: UpstreamCalls) {
   const mlflow = mlflowClients(upstreams, calls);
-  const status = new DataLoader<string, ServerStatus>((projects) =>
-    settleEach(projects, (project) => mlflow(project).status()),
-  );
+  const status = perProject<ServerStatus>((project) => mlflow(project).status());
   const models = createModelLoaders(mlflow);
   const versions = createVersionLoaders(mlflow);
   return {

@@ -2,19 +2,17 @@ import DataLoader from "dataloader";
 import type { RegisteredModel } from "../sources/mlflow/types.js";
 import { CALLS_BEFORE_LISTING, type ModelKey, modelKeyId, nullIfNotFound } from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
-import { groupBy, settleEach } from "./settle.js";
+import { groupBy, perProject, settleEach } from "./settle.js";
 
 export function createModelLoaders(mlflow: MlflowClients) {
   /** Projects whose model listing this request has loaded (or is loading). */
   const listedProjects = new Set<string>();
 
   /** All registered models of a project (aliases and latest versions come with them). */
-  const modelsOfProject = new DataLoader<string, RegisteredModel[]>((projects) =>
-    settleEach(projects, (project) => {
-      listedProjects.add(project);
-      return mlflow(project).listRegisteredModels();
-    }),
-  );
+  const modelsOfProject = perProject<RegisteredModel[]>((project) => {
+    listedProjects.add(project);
+    return mlflow(project).listRegisteredModels();
+  });
 
   /**
    * A model by name, or null when the project has none of that name: from the project's

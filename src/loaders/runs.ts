@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { LoggedModel, Run } from "../sources/mlflow/types.js";
 import type { LoggedModelKey, RunKey } from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
-import { groupBy, settleEach } from "./settle.js";
+import { groupBy, perProject } from "./settle.js";
 
 /**
  * Loads items of one project by id with one search over all of them. MLflow searches runs
@@ -39,9 +39,7 @@ function byIdWithinExperiments<K extends { project: string }, V>(
 }
 
 export function createRunLoaders(mlflow: MlflowClients) {
-  const experimentIds = new DataLoader<string, string[]>((projects) =>
-    settleEach(projects, (project) => mlflow(project).listExperimentIds()),
-  );
+  const experimentIds = perProject<string[]>((project) => mlflow(project).listExperimentIds());
 
   const run = byIdWithinExperiments<RunKey, Run>(
     experimentIds,

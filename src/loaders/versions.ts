@@ -10,7 +10,7 @@ import {
   versionNumberKeyId,
 } from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
-import { groupBy, settleEach } from "./settle.js";
+import { groupBy, perProject, settleEach } from "./settle.js";
 
 export interface VersionSearchKey {
   project: string;
@@ -22,8 +22,8 @@ const newestFirst = (a: ModelVersion, b: ModelVersion) => b.number - a.number;
 
 export function createVersionLoaders(mlflow: MlflowClients) {
   /** Every version of every model of a project: one search, followed to its last page. */
-  const versionsOfProject = new DataLoader<string, ModelVersion[]>((projects) =>
-    settleEach(projects, (project) => mlflow(project).searchModelVersions()),
+  const versionsOfProject = perProject<ModelVersion[]>((project) =>
+    mlflow(project).searchModelVersions(),
   );
 
   /** Projects whose whole version listing this request has started; models read from it. */

@@ -24,20 +24,27 @@ export function selectionOf(info: GraphQLResolveInfo): Selection {
   return selection;
 }
 
+/** Each field directly in a selection set, inline fragments and named ones expanded. */
+function eachField(
+  set: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  visit: (node: FieldNode) => void,
+): void {
+  for (const node of set?.selections ?? []) {
+    if (node.kind === Kind.FIELD) visit(node);
+    else if (node.kind === Kind.INLINE_FRAGMENT) eachField(node.selectionSet, fragments, visit);
+    else eachField(fragments[node.name.value]?.selectionSet, fragments, visit);
+  }
+}
+
 function add(
   into: Selection,
   set: SelectionSetNode | undefined,
   fragments: Record<string, FragmentDefinitionNode>,
 ): void {
-  for (const node of set?.selections ?? []) {
-    if (node.kind === Kind.FIELD) {
-      add((into[node.name.value] ??= {}), node.selectionSet, fragments);
-    } else if (node.kind === Kind.INLINE_FRAGMENT) {
-      add(into, node.selectionSet, fragments);
-    } else {
-      add(into, fragments[node.name.value]?.selectionSet, fragments);
-    }
-  }
+  eachField(set, fragments, (node) =>
+    add((into[node.name.value] ??= {}), node.selectionSet, fragments),
+  );
 }
 
 /** What is selected of a connection's nodes (`edges { node { … } }`). */
@@ -61,17 +68,10 @@ export function argumentsBelow(info: GraphQLResolveInfo, field: string): Record<
   const definition = isObjectType(type) ? type.getFields()[field] : undefined;
   if (!definition) return [];
   const nodes: FieldNode[] = [];
-  const collect = (set: SelectionSetNode | undefined) => {
-    for (const node of set?.selections ?? []) {
-      if (node.kind === Kind.FIELD) {
-        if (node.name.value === field) nodes.push(node);
-      } else if (node.kind === Kind.INLINE_FRAGMENT) {
-        collect(node.selectionSet);
-      } else {
-        collect(info.fragments[node.name.value]?.selectionSet);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) collect(node.selectionSet);
+  for (const parent of info.fieldNodes) {
+    eachField(parent.selectionSet, info.fragments, (node) => {
+      if (node.name.value === field) nodes.push(node);
+    });
+  }
   return nodes.map((node) => getArgumentValues(definition, node, info.variableValues));
 }

@@ -8,7 +8,7 @@ import { matchesTag } from "../common/tag-filter.input.js";
 import { CALLS_BEFORE_LISTING } from "../../loaders/keys.js";
 import type { GraphContext } from "../context.js";
 import { nodesOf, selectionOf } from "../common/selection.js";
-import { prefetchForModels } from "../prefetch.js";
+import { prefetchAliasRuns, prefetchForModels } from "../prefetch.js";
 import type { ModelFilter } from "./model-filter.input.js";
 import { ModelOrderField } from "./model-order.input.js";
 import type { ProjectModelsArgs } from "./models.args.js";
@@ -42,7 +42,10 @@ export async function listModels(
   const pageSize = args.first ?? ctx.limits.defaultPageSize;
   if (!args.filter && pageSize > CALLS_BEFORE_LISTING) {
     const selection = nodesOf(selectionOf(info));
-    for (const project of projects) prefetchForModels(ctx, project, selection);
+    for (const project of projects) {
+      prefetchForModels(ctx, project, selection);
+      prefetchAliasRuns(ctx, project, selection, pageSize);
+    }
   }
   const models = await fromEachProject(ctx, projects, info, async (project) =>
     (await ctx.loaders.modelsOfProject.load(project)).filter((m) => matches(m, args.filter)),

@@ -56,8 +56,9 @@ export function prefetchForModels(
  * Starts the runs of a project's aliased versions (`aliases { version { run } }`) once that
  * project's models and versions are in, as a hand-written client does project by project.
  * Without it each project's run search waits for every project's listing (the page merges
- * them) and for the query to walk down to each `run`. Runs the page cannot all show (a
- * project of more models than the page) are left to that walk.
+ * them) and for the query to walk down to each `run`. A project with more models than the
+ * page is left to that walk. One with fewer may still lose some to a page shared with other
+ * projects; their runs come anyway, in the one search per project a full page makes.
  */
 export function prefetchAliasRuns(
   ctx: GraphContext,

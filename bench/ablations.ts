@@ -19,7 +19,7 @@ export const ABLATIONS: Ablation[] = [
   { name: "no_shared_reads", config: { mlflowReads: { shareInFlight: false } } },
   { name: "no_admission_limit", config: { server: { maxConcurrentRequests: 10_000 } } },
   { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
-  // V8's own heap limit (a quarter of the machine's memory), not the image's.
+  // V8's own heap limit, sized from the machine's memory, not the image's.
   { name: "no_heap_limit", config: {}, nodeOptions: "" },
 ];
 

@@ -54,59 +54,102 @@ export interface Results {
 const START = "<!-- results:start -->";
 const END = "<!-- results:end -->";
 
+/** Markdown table lines: a header, its alignment row (`---`, `---:`), then one line per row. */
+function markdownTable(header: string[], align: string[], rows: unknown[][]): string[] {
+  const line = (cells: unknown[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(align), ...rows.map(line)];
+}
+
+const LEFT = "---";
+const RIGHT = "---:";
+
 export function table(results: Results): string {
+  const variants = ["gateway", "naive_rest", "parallel_rest"] as const;
+  const perVariant = (counts: Record<string, { at_concurrency: number }>) =>
+    variants.map((v) => counts[v]?.at_concurrency ?? "?").join(" / ");
   const lines = [
     `Measured ${results.generated_at} on ${results.machine.cpus} × ${results.machine.cpu_model}, ` +
       `Node ${results.machine.node}, ${results.machine.os}; the gateway with ` +
       `NODE_OPTIONS=${results.machine.gateway_node_options}; sizes ${JSON.stringify(results.sizes)}.`,
     "",
-    "| operation | variant | p50 ms | p95 ms | p99 ms | rps @1 | rps @N | upstream calls |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...markdownTable(
+      ["operation", "variant", "p50 ms", "p95 ms", "p99 ms", "rps @1", "rps @N", "upstream calls"],
+      [LEFT, LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+      results.operations.flatMap((op) =>
+        variants.map((variant) => {
+          const v = op[variant];
+          return [
+            op.name,
+            variant,
+            v.p50_ms,
+            v.p95_ms,
+            v.p99_ms,
+            v.rps_1,
+            v.rps_50,
+            v.upstream_calls,
+          ];
+        }),
+      ),
+    ),
+    "",
+    ...markdownTable(
+      [
+        "operation",
+        "gateway p50 ÷ parallel REST",
+        "gateway p50 ÷ naive REST",
+        "errors @N (gw / naive / parallel)",
+        "abandoned @N (gw / naive / parallel)",
+        "gateway CPU ms under load",
+        "gateway peak RSS MB",
+      ],
+      [LEFT, RIGHT, RIGHT, LEFT, LEFT, RIGHT, RIGHT],
+      results.operations.map((op) => [
+        op.name,
+        op.p50_ratio_vs_parallel_rest,
+        op.p50_ratio_vs_naive_rest,
+        perVariant(op.errors),
+        perVariant(op.abandoned),
+        op.gateway_load.cpu_ms,
+        op.gateway_load.peak_rss_mb,
+      ]),
+    ),
+    "",
+    ...markdownTable(
+      ["scaling", "models per project", "gateway p50 ms", "upstream calls"],
+      [LEFT, RIGHT, RIGHT, RIGHT],
+      Object.entries(results.scaling).flatMap(([name, points]) =>
+        points.map((p) => [name, p.models_per_project, p.gateway_p50_ms, p.upstream_calls]),
+      ),
+    ),
+    "",
+    ...markdownTable(
+      [
+        "gateway config",
+        "operation",
+        "p50 ms",
+        "p95 ms",
+        "rps @1",
+        "rps @N",
+        "errors @N",
+        "upstream calls",
+        "peak RSS MB",
+      ],
+      [LEFT, LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+      Object.entries(results.ablations).flatMap(([name, rows]) =>
+        rows.map((r) => [
+          r.config,
+          name,
+          r.p50_ms,
+          r.p95_ms,
+          r.rps_1,
+          r.rps_50,
+          r.errors_50,
+          r.upstream_calls,
+          r.peak_rss_mb,
+        ]),
+      ),
+    ),
   ];
-  for (const op of results.operations) {
-    for (const variant of ["gateway", "naive_rest", "parallel_rest"] as const) {
-      const v = op[variant];
-      lines.push(
-        `| ${op.name} | ${variant} | ${v.p50_ms} | ${v.p95_ms} | ${v.p99_ms} | ${v.rps_1} | ${v.rps_50} | ${v.upstream_calls} |`,
-      );
-    }
-  }
-  lines.push(
-    "",
-    "| operation | gateway p50 ÷ parallel REST | gateway p50 ÷ naive REST | errors @N (gw / naive / parallel) | abandoned @N (gw / naive / parallel) | gateway CPU ms under load | gateway peak RSS MB |",
-    "| --- | ---: | ---: | --- | --- | ---: | ---: |",
-  );
-  for (const op of results.operations) {
-    const e = (v: string) => op.errors[v]?.at_concurrency ?? "?";
-    const a = (v: string) => op.abandoned[v]?.at_concurrency ?? "?";
-    lines.push(
-      `| ${op.name} | ${op.p50_ratio_vs_parallel_rest} | ${op.p50_ratio_vs_naive_rest} | ${e("gateway")} / ${e("naive_rest")} / ${e("parallel_rest")} | ${a("gateway")} / ${a("naive_rest")} / ${a("parallel_rest")} | ${op.gateway_load.cpu_ms} | ${op.gateway_load.peak_rss_mb} |`,
-    );
-  }
-  lines.push(
-    "",
-    "| scaling | models per project | gateway p50 ms | upstream calls |",
-    "| --- | ---: | ---: | ---: |",
-  );
-  for (const [name, points] of Object.entries(results.scaling)) {
-    for (const p of points) {
-      lines.push(
-        `| ${name} | ${p.models_per_project} | ${p.gateway_p50_ms} | ${p.upstream_calls} |`,
-      );
-    }
-  }
-  lines.push(
-    "",
-    "| gateway config | operation | p50 ms | p95 ms | rps @1 | rps @N | errors @N | upstream calls | peak RSS MB |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-  );
-  for (const [name, rows] of Object.entries(results.ablations)) {
-    for (const r of rows) {
-      lines.push(
-        `| ${r.config} | ${name} | ${r.p50_ms} | ${r.p95_ms} | ${r.rps_1} | ${r.rps_50} | ${r.errors_50} | ${r.upstream_calls} | ${r.peak_rss_mb} |`,
-      );
-    }
-  }
   return lines.join("\n");
 }
 

@@ -3,17 +3,20 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { imageNodeOptions } from "../../../bench/gateway-process.js";
-import { latencies } from "../../../bench/measure.js";
+import { latencies, shuffled } from "../../../bench/measure.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("latencies", () => {
-  it("takes the variants in turns, starting one further along each round", async () => {
+  it("runs each variant once a round, in the order the round's shuffle gives", async () => {
     const order: string[] = [];
     const run = (name: string) => async () => void order.push(name);
+    // A fixed sequence of "random" numbers: the rounds' orders are known in advance.
+    const draws = [0.9, 0.9, 0, 0, 0.5, 0];
+    let draw = 0;
     const result = await latencies(
       { a: run("a"), b: run("b"), c: run("c") },
-      { runs: 3, warmup: 1, budgetMs: 60_000 },
+      { runs: 3, warmup: 1, budgetMs: 60_000, random: () => draws[draw++ % draws.length]! },
     );
     expect(order).toEqual(["a", "b", "c", "a", "b", "c", "b", "c", "a", "c", "a", "b"]);
     expect([result.a.samples, result.b.samples, result.c.samples]).toEqual([3, 3, 3]);
@@ -27,6 +30,16 @@ describe("latencies", () => {
     expect(result.slow.samples).toBe(3);
     expect(result.slow.p50_ms).toBeGreaterThanOrEqual(25);
     expect(result.fast.samples).toBe(10);
+  });
+});
+
+describe("shuffled", () => {
+  it("gives every item once, in an order that follows the random numbers", () => {
+    const items = ["a", "b", "c", "d"];
+    expect(shuffled(items, () => 0)).toEqual(["b", "c", "d", "a"]);
+    expect(shuffled(items, () => 0.99)).toEqual(items);
+    for (let i = 0; i < 20; i++) expect([...shuffled(items)].sort()).toEqual(items);
+    expect(items).toEqual(["a", "b", "c", "d"]);
   });
 });
 

@@ -24,7 +24,7 @@ const { values } = parseArgs({
     projects: { type: "string", default: "3" },
     models: { type: "string", default: "200" },
     "page-versions": { type: "string", default: "50" },
-    runs: { type: "string", default: "50" },
+    runs: { type: "string", default: "100" },
     concurrency: { type: "string", default: "50" },
     sizes: { type: "string", default: "50,200,800" },
     "load-seconds": { type: "string", default: "5" },

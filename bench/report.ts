@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import * as prettier from "prettier";
 import type { AblationRow } from "./ablations.js";
+import { VARIANTS } from "./operation.js";
 
 export interface VariantResult {
   p50_ms: number;
@@ -64,9 +65,8 @@ const LEFT = "---";
 const RIGHT = "---:";
 
 export function table(results: Results): string {
-  const variants = ["gateway", "naive_rest", "parallel_rest"] as const;
   const perVariant = (counts: Record<string, { at_concurrency: number }>) =>
-    variants.map((v) => counts[v]?.at_concurrency ?? "?").join(" / ");
+    VARIANTS.map((v) => counts[v]?.at_concurrency ?? "?").join(" / ");
   const lines = [
     `Measured ${results.generated_at} on ${results.machine.cpus} × ${results.machine.cpu_model}, ` +
       `Node ${results.machine.node}, ${results.machine.os}; the gateway with ` +
@@ -76,7 +76,7 @@ export function table(results: Results): string {
       ["operation", "variant", "p50 ms", "p95 ms", "p99 ms", "rps @1", "rps @N", "upstream calls"],
       [LEFT, LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
       results.operations.flatMap((op) =>
-        variants.map((variant) => {
+        VARIANTS.map((variant) => {
           const v = op[variant];
           return [
             op.name,

@@ -17,10 +17,12 @@ export type ModelRoot = RegisteredModel | ModelKey;
 const KEY_FIELDS = new Set(["__typename", "id", "name", "project"]);
 
 /** The number, when the query reads of the model only its key and one version by number. */
-function onlyVersionByNumber(selection: Selection, info: GraphQLResolveInfo): number | null {
+function onlyVersionByNumber(
+  selection: Selection,
+  asked: Record<string, unknown>[],
+): number | null {
   if (!selection.version) return null;
   if (Object.keys(selection).some((f) => f !== "version" && !KEY_FIELDS.has(f))) return null;
-  const asked = argumentsBelow(info, "version");
   if (asked.some((args) => args.alias != null)) return null;
   const numbers = new Set(asked.map((args) => args.number));
   const [number] = numbers;
@@ -42,12 +44,13 @@ export async function resolveModel(
 ): Promise<ModelRoot> {
   requireProject(ctx, project);
   const selection = selectionOf(info);
-  const number = onlyVersionByNumber(selection, info);
+  const versionArgs = argumentsBelow(info, "version");
+  const number = onlyVersionByNumber(selection, versionArgs);
   if (number !== null) {
     if (await ctx.loaders.version.load({ project, model: name, number })) return { project, name };
     return loadModel(ctx, project, name);
   }
   const model = loadModel(ctx, project, name);
-  prefetchForModels(ctx, project, selection, [name], argumentsBelow(info, "version"));
+  prefetchForModels(ctx, project, selection, [name], versionArgs);
   return model;
 }

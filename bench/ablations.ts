@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { startGatewayProcess } from "./gateway-process.js";
+import { type ImageNode, startGatewayProcess } from "./gateway-process.js";
 import { closedLoop, latency, resources } from "./measure.js";
 import type { BenchContext, Operation } from "./operation.js";
 
@@ -9,7 +9,7 @@ export interface Ablation {
   name: string;
   /** Merged into the bench's gateway config (`server`, `mlflowReads`). */
   config: { server?: Record<string, unknown>; mlflowReads?: Record<string, unknown> };
-  /** The gateway process's NODE_OPTIONS, where not the Docker image's. */
+  /** The gateway process's NODE_OPTIONS, where not the Docker image's (its flags stay). */
   nodeOptions?: string;
 }
 
@@ -46,7 +46,7 @@ export async function ablate(
     dir: string;
     entry: string;
     gatewayConfig: (extra: Ablation["config"]) => Record<string, unknown>;
-    nodeOptions: string;
+    node: ImageNode;
     runs: number;
     budgetMs: number;
     loadMs: number;
@@ -64,7 +64,7 @@ export async function ablate(
       config: options.gatewayConfig(ablation.config),
       dir,
       entry: options.entry,
-      nodeOptions: ablation.nodeOptions ?? options.nodeOptions,
+      node: { ...options.node, options: ablation.nodeOptions ?? options.node.options },
     });
     try {
       const scoped = { ...ctx, gatewayUrl: gateway.url };

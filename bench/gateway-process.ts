@@ -22,15 +22,30 @@ export interface GatewayProcess {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/**
- * The NODE_OPTIONS the Dockerfile runs the gateway with (its heap limit), read from it so
- * the bench measures the gateway as it is deployed.
- */
-export async function imageNodeOptions(dockerfile: string): Promise<string> {
+/** How the Docker image runs node: its NODE_OPTIONS and the flags its ENTRYPOINT gives node. */
+export interface ImageNode {
+  /** NODE_OPTIONS (the heap limit), which `docker run -e` can override. */
+  options: string;
+  /** V8 flags NODE_OPTIONS does not accept (the initial heap size), before the script. */
+  flags: string[];
+}
+
+/** The Dockerfile's node settings, read from it so the bench runs the gateway as deployed. */
+export async function imageNode(dockerfile: string): Promise<ImageNode> {
   const text = await readFile(dockerfile, "utf8");
-  const match = /\bNODE_OPTIONS=("([^"]*)"|\S+)/.exec(text);
-  if (!match) throw new Error(`${dockerfile} sets no NODE_OPTIONS`);
-  return match[2] ?? match[1]!;
+  const options = /\bNODE_OPTIONS=("([^"]*)"|\S+)/.exec(text);
+  if (!options) throw new Error(`${dockerfile} sets no NODE_OPTIONS`);
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(text);
+  const command: unknown = entrypoint ? JSON.parse(entrypoint[1]!) : undefined;
+  if (!Array.isArray(command) || command[0] !== "node") {
+    throw new Error(`${dockerfile} has no ENTRYPOINT ["node", …]`);
+  }
+  const rest = command.slice(1).map(String);
+  const script = rest.findIndex((arg) => !arg.startsWith("--"));
+  return {
+    options: options[2] ?? options[1]!,
+    flags: rest.slice(0, script < 0 ? undefined : script),
+  };
 }
 
 export async function startGatewayProcess(options: {
@@ -40,15 +55,15 @@ export async function startGatewayProcess(options: {
   entry: string;
   /** Where `node --cpu-prof` writes the gateway's profile; no profile when undefined. */
   cpuProfDir?: string;
-  /** The process's NODE_OPTIONS (the Docker image's: imageNodeOptions). */
-  nodeOptions: string;
+  /** How node runs it (the Docker image's: imageNode). */
+  node: ImageNode;
 }): Promise<GatewayProcess> {
   const configPath = join(options.dir, "gateway.yaml");
   await writeFile(configPath, JSON.stringify(options.config, null, 2));
   const profile = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const child = spawn(
     process.execPath,
-    [...profile, options.entry, "serve", "--config", configPath],
+    [...options.node.flags, ...profile, options.entry, "serve", "--config", configPath],
     {
       // As the Dockerfile runs it: in production mode graphql-js skips its development-time
       // instanceOf checks, 4% of the gateway's CPU on the bench otherwise.
@@ -56,7 +71,7 @@ export async function startGatewayProcess(options: {
         ...process.env,
         LOG_LEVEL: "info",
         NODE_ENV: "production",
-        NODE_OPTIONS: options.nodeOptions,
+        NODE_OPTIONS: options.node.options,
       },
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -42,8 +42,9 @@ export interface Results {
     cpu_model: string;
     node: string;
     os: string;
-    /** The gateway process's NODE_OPTIONS (the Dockerfile's). */
+    /** The gateway process's NODE_OPTIONS and node flags (the Dockerfile's). */
     gateway_node_options: string;
+    gateway_node_flags: string[];
   };
   sizes: Record<string, number | number[]>;
   operations: OperationResult[];
@@ -70,7 +71,8 @@ export function table(results: Results): string {
   const lines = [
     `Measured ${results.generated_at} on ${results.machine.cpus} × ${results.machine.cpu_model}, ` +
       `Node ${results.machine.node}, ${results.machine.os}; the gateway with ` +
-      `NODE_OPTIONS=${results.machine.gateway_node_options}; sizes ${JSON.stringify(results.sizes)}.`,
+      `NODE_OPTIONS=${results.machine.gateway_node_options} and node flags ` +
+      `${results.machine.gateway_node_flags.join(" ") || "(none)"}; sizes ${JSON.stringify(results.sizes)}.`,
     "",
     ...markdownTable(
       ["operation", "variant", "p50 ms", "p95 ms", "p99 ms", "rps @1", "rps @N", "upstream calls"],

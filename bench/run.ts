@@ -7,7 +7,7 @@ import { isDeepStrictEqual, parseArgs } from "node:util";
 import { Agent } from "undici";
 import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
 import { ablate } from "./ablations.js";
-import { type GatewayProcess, imageNodeOptions, startGatewayProcess } from "./gateway-process.js";
+import { type GatewayProcess, imageNode, startGatewayProcess } from "./gateway-process.js";
 import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
 import { closedLoop, latencies, latency, resources } from "./measure.js";
 import { type BenchContext, type Operation, VARIANTS, type VariantName } from "./operation.js";
@@ -86,7 +86,11 @@ async function measureOperation(
     VariantName,
     () => Promise<unknown>
   >;
-  const latencyOf = await latencies(runs, { runs: opts.runs, warmup: 2, budgetMs: opts.budgetMs });
+  const latencyOf = await latencies(runs, {
+    runs: opts.runs,
+    warmup: 2,
+    budgetsMs: { naive_rest: opts.budgetMs },
+  });
   for (const [i, v] of VARIANTS.entries()) {
     const run = (signal?: AbortSignal) => op[v]({ ...ctx, signal });
     const lat = latencyOf[v];
@@ -167,13 +171,13 @@ async function main() {
     const target = await uploadModelFiles(first, "model-000");
 
     const entry = join(here, "..", "src", "main.js");
-    const nodeOptions = await imageNodeOptions(join(benchDir, "..", "Dockerfile"));
+    const node = await imageNode(join(benchDir, "..", "Dockerfile"));
     gateway = await startGatewayProcess({
       config: benchConfig(stack, projects),
       dir,
       entry,
       cpuProfDir: opts.cpuProfDir,
-      nodeOptions,
+      node,
     });
     log(`gateway: pid ${gateway.pid} at ${gateway.url}`);
     const ctx: BenchContext = {
@@ -199,7 +203,7 @@ async function main() {
           dir,
           entry,
           gatewayConfig: (extra) => benchConfig(stack!, projects, extra),
-          nodeOptions,
+          node,
           runs: opts.runs,
           budgetMs: opts.budgetMs,
           loadMs: opts.loadMs,
@@ -214,7 +218,8 @@ async function main() {
         cpu_model: cpus()[0]?.model ?? "unknown",
         node: process.version,
         os: `${platform()} ${release()}`,
-        gateway_node_options: nodeOptions,
+        gateway_node_options: node.options,
+        gateway_node_flags: node.flags,
       },
       sizes: {
         projects: opts.projects,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { imageNodeOptions } from "../../../bench/gateway-process.js";
+import { imageNode } from "../../../bench/gateway-process.js";
 import { latencies, shuffled } from "../../../bench/measure.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,7 +16,7 @@ describe("latencies", () => {
     let draw = 0;
     const result = await latencies(
       { a: run("a"), b: run("b"), c: run("c") },
-      { runs: 3, warmup: 1, budgetMs: 60_000, random: () => draws[draw++ % draws.length]! },
+      { runs: 3, warmup: 1, random: () => draws[draw++ % draws.length]! },
     );
     expect(order).toEqual(["a", "b", "c", "a", "b", "c", "b", "c", "a", "c", "a", "b"]);
     expect([result.a.samples, result.b.samples, result.c.samples]).toEqual([3, 3, 3]);
@@ -24,12 +24,14 @@ describe("latencies", () => {
 
   it("stops timing a variant past its budget after 3 runs, and goes on with the others", async () => {
     const result = await latencies(
-      { slow: () => sleep(30), fast: () => Promise.resolve() },
-      { runs: 10, warmup: 0, budgetMs: 50 },
+      { slow: () => sleep(30), fast: () => Promise.resolve(), unbudgeted: () => sleep(30) },
+      { runs: 10, warmup: 0, budgetsMs: { slow: 50 } },
     );
     expect(result.slow.samples).toBe(3);
     expect(result.slow.p50_ms).toBeGreaterThanOrEqual(25);
     expect(result.fast.samples).toBe(10);
+    // As slow as the budgeted one, but without a budget: every run.
+    expect(result.unbudgeted.samples).toBe(10);
   });
 });
 
@@ -43,18 +45,26 @@ describe("shuffled", () => {
   });
 });
 
-describe("imageNodeOptions", () => {
-  it("reads the Dockerfile's NODE_OPTIONS, which the bench runs the gateway with", async () => {
-    expect(await imageNodeOptions("Dockerfile")).toMatch(/^--max-old-space-size=\d+$/);
+describe("imageNode", () => {
+  it("reads the Dockerfile's NODE_OPTIONS and node flags, which the bench runs the gateway with", async () => {
+    const node = await imageNode("Dockerfile");
+    expect(node.options).toMatch(/^--max-old-space-size=\d+$/);
+    expect(node.flags).toEqual([expect.stringMatching(/^--initial-old-space-size=\d+$/)]);
   });
 
-  it("reads a quoted value whole, and fails on a Dockerfile without one", async () => {
+  it("reads a quoted value whole, flags up to the script, and fails without either", async () => {
     const dir = await mkdtemp(join(tmpdir(), "dockerfile-"));
     const quoted = join(dir, "quoted");
-    await writeFile(quoted, 'ENV NODE_ENV=production NODE_OPTIONS="--a --b=1"\n');
-    expect(await imageNodeOptions(quoted)).toBe("--a --b=1");
-    const none = join(dir, "none");
-    await writeFile(none, "FROM node:20\n");
-    await expect(imageNodeOptions(none)).rejects.toThrow("sets no NODE_OPTIONS");
+    await writeFile(
+      quoted,
+      'ENV NODE_ENV=production NODE_OPTIONS="--a --b=1"\nENTRYPOINT ["node", "--c", "main.js", "--d"]\n',
+    );
+    expect(await imageNode(quoted)).toEqual({ options: "--a --b=1", flags: ["--c"] });
+    const noOptions = join(dir, "no-options");
+    await writeFile(noOptions, 'FROM node:20\nENTRYPOINT ["node", "main.js"]\n');
+    await expect(imageNode(noOptions)).rejects.toThrow("sets no NODE_OPTIONS");
+    const noEntrypoint = join(dir, "no-entrypoint");
+    await writeFile(noEntrypoint, "ENV NODE_OPTIONS=--a\nCMD node main.js\n");
+    await expect(imageNode(noEntrypoint)).rejects.toThrow('no ENTRYPOINT ["node", …]');
   });
 });

@@ -9,8 +9,10 @@ export interface Ablation {
   name: string;
   /** Merged into the bench's gateway config (`server`, `mlflowReads`). */
   config: { server?: Record<string, unknown>; mlflowReads?: Record<string, unknown> };
-  /** The gateway process's NODE_OPTIONS, where not the Docker image's (its flags stay). */
+  /** The gateway process's NODE_OPTIONS, where not the Docker image's. */
   nodeOptions?: string;
+  /** The gateway process's node flags, where not the Docker image's. */
+  nodeFlags?: string[];
 }
 
 export const ABLATIONS: Ablation[] = [
@@ -21,6 +23,8 @@ export const ABLATIONS: Ablation[] = [
   { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
   // V8's own heap limit, sized from the machine's memory, not the image's.
   { name: "no_heap_limit", config: {}, nodeOptions: "" },
+  // V8's own initial old space, small: the image's --initial-old-space-size left out.
+  { name: "no_initial_heap", config: {}, nodeFlags: [] },
 ];
 
 export interface AblationRow {
@@ -64,7 +68,10 @@ export async function ablate(
       config: options.gatewayConfig(ablation.config),
       dir,
       entry: options.entry,
-      node: { ...options.node, options: ablation.nodeOptions ?? options.node.options },
+      node: {
+        options: ablation.nodeOptions ?? options.node.options,
+        flags: ablation.nodeFlags ?? options.node.flags,
+      },
     });
     try {
       const scoped = { ...ctx, gatewayUrl: gateway.url };

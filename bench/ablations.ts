@@ -35,6 +35,12 @@ export interface AblationRow {
   rps_50: number;
   errors_50: number;
   upstream_calls: number;
+  /**
+   * The gateway process's CPU time per request in the latency runs, one request at a time:
+   * unlike a p50 measured minutes apart from another config's, it hardly drifts with the
+   * machine's load.
+   */
+  cpu_ms_per_request: number;
   /** The gateway process's peak RSS during the two load phases. */
   peak_rss_mb: number;
 }
@@ -78,11 +84,10 @@ export async function ablate(
       for (const op of operations) {
         const run = (signal?: AbortSignal) => op.gateway({ ...scoped, signal });
         const { calls } = await run();
-        const lat = await latency(run, {
-          runs: options.runs,
-          warmup: 2,
-          budgetMs: options.budgetMs,
-        });
+        const cpuBefore = await gateway.cpuMs();
+        const warmup = 2;
+        const lat = await latency(run, { runs: options.runs, warmup, budgetMs: options.budgetMs });
+        const cpuPerRequest = ((await gateway.cpuMs()) - cpuBefore) / (warmup + lat.samples);
         const load = async () => ({
           one: await closedLoop(run, 1, options.loadMs),
           many: await closedLoop(run, options.concurrency, options.loadMs),
@@ -99,6 +104,7 @@ export async function ablate(
           rps_50: many.rps,
           errors_50: many.errors,
           upstream_calls: calls,
+          cpu_ms_per_request: Math.round(cpuPerRequest),
           peak_rss_mb,
         };
         rows[op.name]!.push(row);

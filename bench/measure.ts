@@ -58,7 +58,8 @@ export function shuffled<T>(items: readonly T[], random: () => number = Math.ran
  * A variant with a budget stops at that much of its own run time (with at least 3 runs), so
  * naive REST at large sizes does not take the hour. The variants without one get all their
  * runs: the dashboard's gateway and parallel REST once stopped at a 30 s budget after some 30
- * runs each, and a p50 of 30 samples moved their ratio by ±0.07 from one bench to the next.
+ * runs each, and on p50s of so few samples four full benches put their ratio anywhere from
+ * 1.10 to 1.24.
  */
 export async function latencies<K extends string>(
   variants: Record<K, () => Promise<unknown>>,

@@ -134,9 +134,10 @@ export function table(results: Results): string {
         "rps @N",
         "errors @N",
         "upstream calls",
+        "CPU ms / request",
         "peak RSS MB",
       ],
-      [LEFT, LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+      [LEFT, LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
       Object.entries(results.ablations).flatMap(([name, rows]) =>
         rows.map((r) => [
           r.config,
@@ -147,6 +148,7 @@ export function table(results: Results): string {
           r.rps_50,
           r.errors_50,
           r.upstream_calls,
+          r.cpu_ms_per_request,
           r.peak_rss_mb,
         ]),
       ),

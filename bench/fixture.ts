@@ -11,6 +11,7 @@ const CHAMPION = 4;
 export async function startProjects(
   stack: Pick<Stack, "dir" | "state">,
   specs: { name: string; models: number }[],
+  versions: number,
   started: ExtraMlflow[],
 ): Promise<BenchProject[]> {
   return Promise.all(
@@ -18,6 +19,7 @@ export async function startProjects(
       // The bench reads no run but the champion's (and model-000's, grown below).
       const server = await startExtraMlflow(stack, name, {
         seedModels: models,
+        seedVersions: versions,
         seedRuns: "champion",
       });
       started.push(server);
@@ -60,17 +62,23 @@ export function benchConfig(
 }
 
 /**
- * Grows one model to `versions` versions, each from its own run as the synthetic seed makes
- * them (params alpha, depth; metrics rmse, r2), through MLflow's REST API.
+ * Grows one model from the `seeded` versions the synthetic seed gave it to `versions`, each
+ * from its own run as the seed makes them (params alpha, depth; metrics rmse, r2), through
+ * MLflow's REST API.
  */
-export async function growModel(project: BenchProject, model: string, versions: number) {
+export async function growModel(
+  project: BenchProject,
+  model: string,
+  seeded: number,
+  versions: number,
+) {
   const client = new MlflowRest(project.name, project.url);
   const { experiment } = await client.get<{ experiment: { experiment_id: string } }>(
     `${API}/experiments/get-by-name`,
     { experiment_name: `${project.name}-synthetic` },
   );
   const limit = pLimit(4);
-  const numbers = Array.from({ length: Math.max(0, versions - 6) }, (_, i) => i + 7);
+  const numbers = Array.from({ length: Math.max(0, versions - seeded) }, (_, i) => i + seeded + 1);
   // Runs in parallel; versions are then created in order so version i comes from run i.
   const runIds = await Promise.all(
     numbers.map((v) =>

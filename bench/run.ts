@@ -23,6 +23,7 @@ const { values } = parseArgs({
   options: {
     projects: { type: "string", default: "3" },
     models: { type: "string", default: "200" },
+    versions: { type: "string", default: "5" },
     "page-versions": { type: "string", default: "50" },
     runs: { type: "string", default: "100" },
     concurrency: { type: "string", default: "50" },
@@ -37,6 +38,7 @@ const { values } = parseArgs({
 const opts = {
   projects: Number(values.projects),
   models: Number(values.models),
+  versions: Number(values.versions),
   pageVersions: Number(values["page-versions"]),
   runs: Number(values.runs),
   concurrency: Number(values.concurrency),
@@ -164,10 +166,10 @@ async function main() {
     const extraSizes = opts.sizes.filter((s) => s !== opts.models);
     const sized = extraSizes.map((s) => ({ name: `size-${s}`, models: s }));
     log(`seeding ${main.length} × ${opts.models} models and sizes ${extraSizes.join(", ") || "-"}`);
-    const projects = await startProjects(stack, [...main, ...sized], servers);
+    const projects = await startProjects(stack, [...main, ...sized], opts.versions, servers);
     log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)}s`);
     const first = projects[0]!;
-    await growModel(first, "model-000", opts.pageVersions);
+    await growModel(first, "model-000", opts.versions, opts.pageVersions);
     const target = await uploadModelFiles(first, "model-000");
 
     const entry = join(here, "..", "src", "main.js");
@@ -224,7 +226,7 @@ async function main() {
       sizes: {
         projects: opts.projects,
         models_per_project: opts.models,
-        versions_per_model: 6,
+        versions_per_model: opts.versions,
         model_page_versions: opts.pageVersions,
         artifact_files: 17,
         runs: opts.runs,

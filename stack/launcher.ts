@@ -137,17 +137,21 @@ export async function startStack(options: { dir: string; seed?: boolean }): Prom
 
 /**
  * One more MLflow server beside a running stack, for tests that stop or hang it, or that need
- * a project of a given size (`seedModels` synthetic models with six versions each; `seedRuns`
- * "champion" gives only the champion version a run, see stack/seed_synthetic.py).
+ * a project of a given size (`seedModels` synthetic models with `seedVersions` versions each,
+ * six by default; `seedRuns` "champion" gives only the champion version a run, see
+ * stack/seed_synthetic.py).
  */
 export async function startExtraMlflow(
   stack: Pick<Stack, "dir" | "state">,
   name: string,
-  options: { seedModels?: number; seedRuns?: "all" | "champion" } = {},
+  options: { seedModels?: number; seedRuns?: "all" | "champion"; seedVersions?: number } = {},
 ): Promise<ExtraMlflow> {
   const models = options.seedModels ?? 0;
   const seed = models
-    ? ["--seed-models", String(models), "--seed-runs", options.seedRuns ?? "all"]
+    ? [
+        ...["--seed-models", String(models), "--seed-runs", options.seedRuns ?? "all"],
+        ...(options.seedVersions ? ["--seed-versions", String(options.seedVersions)] : []),
+      ]
     : [];
   const { child, ready } = await spawnSupervisor(
     stack.state.python,

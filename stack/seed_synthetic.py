@@ -1,18 +1,19 @@
 """Seed one MLflow server with K synthetic models for batching tests.
 
 Usage (venv python; stack.py mlflow --seed-models K runs it before printing READY):
-    seed_synthetic.py NAME TRACKING_URL K [--runs all|champion]
+    seed_synthetic.py NAME TRACKING_URL K [--runs all|champion] [--versions V]
 
 Models model-000 ... model-<K-1>, each with:
   - tags team=<one of four teams>, synthetic=true, and a description;
-  - 6 versions, version i from its own FINISHED run in experiment `<NAME>-synthetic`
+  - V versions (default 6, at least 4), version i from its own FINISHED run in experiment `<NAME>-synthetic`
     (params alpha, depth; metrics rmse, r2, all in one log_batch), source
     `<run artifact_uri>/model` with run_id (no artifacts are uploaded), version tag
     `fold=<i>`;
   - alias `champion` on version 4.
 With `--runs champion` (the bench, whose operations read no other version's run) only
 version 4 comes from a run; the others are registry-only versions whose source (under
-REGISTRY_ONLY_ROOT) holds no files and is never read. That is 10 requests a model, not 26.
+REGISTRY_ONLY_ROOT) holds no files and is never read. With 6 versions that is 10 requests a
+model, not 26.
 Values are deterministic functions of (model, version). Models are seeded in parallel on a
 small thread pool (see POOL), so their creation order is not their name order; one model's
 versions are created in order, so version i always comes from run i. 4 requests per version
@@ -45,13 +46,13 @@ POOL = int(os.environ.get("SEED_SYNTHETIC_POOL", "4"))
 
 
 def seed_model(client: MlflowClient, experiment_id: str, experiment_name: str, i: int,
-               all_runs: bool) -> None:
+               all_runs: bool, versions: int) -> None:
     name = f"model-{i:03d}"
     client.create_registered_model(
         name, tags={"team": TEAMS[i % len(TEAMS)], "synthetic": "true"},
         description=f"Synthetic model {i} for batching tests.",
     )
-    for v in range(1, VERSIONS + 1):
+    for v in range(1, versions + 1):
         if not all_runs and v != CHAMPION:
             client.create_model_version(
                 name, source=f"{REGISTRY_ONLY_ROOT}/{experiment_name}/{name}/{v}",
@@ -83,7 +84,10 @@ def main() -> int:
     parser.add_argument("url")
     parser.add_argument("k", type=int)
     parser.add_argument("--runs", choices=["all", "champion"], default="all")
+    parser.add_argument("--versions", type=int, default=VERSIONS)
     args = parser.parse_args()
+    if args.versions < CHAMPION:
+        parser.error(f"--versions must be at least {CHAMPION}: the champion alias is on version {CHAMPION}")
     name, url, k = args.name, args.url, args.k
     started = time.monotonic()
     client = MlflowClient(url, url)
@@ -92,9 +96,10 @@ def main() -> int:
     all_runs = args.runs == "all"
     with ThreadPoolExecutor(max_workers=max(1, min(POOL, k))) as pool:
         # list() re-raises the first failure
-        list(pool.map(lambda i: seed_model(client, experiment_id, experiment_name, i, all_runs),
+        list(pool.map(lambda i: seed_model(client, experiment_id, experiment_name, i, all_runs,
+                                           args.versions),
                       range(k)))
-    print(f"seed_synthetic: {name}: {k} models x {VERSIONS} versions, runs: {args.runs}, in "
+    print(f"seed_synthetic: {name}: {k} models x {args.versions} versions, runs: {args.runs}, in "
           f"{time.monotonic() - started:.1f}s (pool {POOL})", file=sys.stderr)
     return 0
 

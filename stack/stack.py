@@ -9,11 +9,12 @@ Run with the python printed by stack/venv.py.
         seed.py. lab appears as two projects, lab-a and lab-b: same server, each with its
         `workspace`. Writes DIR/stack.json and DIR/registry-graph.yaml, prints
         `READY <stack.json>`. The workspaces are created even with --no-seed.
-    stack.py mlflow --dir DIR --name NAME [--seed-models K [--seed-runs all|champion]]
+    stack.py mlflow --dir DIR --name NAME [--seed-models K [--seed-runs all|champion]
+                                          [--seed-versions V]]
         One extra proxied MLflow server on the moto of a running `up` stack; prints
         `READY {"name","url","port","pid"}`. Tests kill / SIGSTOP it without touching the rest.
-        Unseeded unless K > 0: then seed_synthetic.py fills it with K models x 6 versions
-        before READY (for batching tests and the bench).
+        Unseeded unless K > 0: then seed_synthetic.py fills it with K models x V versions
+        (default 6) before READY (for batching tests and the bench).
 
 Both stay in the foreground. SIGINT, SIGTERM, SIGHUP or EOF on stdin (the parent died) stop
 exactly the processes this supervisor started: each runs in its own process group (mlflow
@@ -406,7 +407,7 @@ def cmd_mlflow(args, sup: Supervisor, base: Path) -> None:
         run_seeders(sup, {f"seed-{workdir.name}": (
             f"{args.name} with {args.seed_models} synthetic models",
             [HERE / "seed_synthetic.py", args.name, server["url"], args.seed_models,
-             "--runs", args.seed_runs])},
+             "--runs", args.seed_runs, "--versions", args.seed_versions])},
             stack["env"], cwd=workdir,
             deadline_s=max(SEED_DEADLINE_S, SEED_DEADLINE_PER_MODEL_S * args.seed_models))
     print("READY " + json.dumps({k: server[k] for k in ("name", "url", "port", "pid")}), flush=True)
@@ -422,7 +423,9 @@ def main() -> int:
     extra.add_argument("--dir", required=True, type=Path)
     extra.add_argument("--name", required=True)
     extra.add_argument("--seed-models", type=int, default=0, metavar="K",
-                       help="seed K synthetic models x 6 versions (seed_synthetic.py) before READY")
+                       help="seed K synthetic models (seed_synthetic.py) before READY")
+    extra.add_argument("--seed-versions", type=int, default=6, metavar="V",
+                       help="versions per synthetic model (at least 4: champion is version 4)")
     extra.add_argument("--seed-runs", choices=["all", "champion"], default="all",
                        help="which synthetic versions come from a run of their own (seed_synthetic.py)")
     args = parser.parse_args()

@@ -32,7 +32,8 @@ beforeAll(async () => {
     }),
   );
   const [small] = projects;
-  await growModel(small!, "model-000", 9);
+  // From the synthetic seed's six versions (its default) to nine.
+  await growModel(small!, "model-000", 6, 9);
   const target = await uploadModelFiles(small!, "model-000");
   const config = parseConfig(JSON.stringify(benchConfig(testStack(), projects)), {}, "guard");
   gateway = await startGateway(config, createLogger("silent"));

@@ -5,8 +5,8 @@ Usage (venv python; stack.py mlflow --seed-models K runs it before printing READ
 
 Models model-000 ... model-<K-1>, each with:
   - tags team=<one of four teams>, synthetic=true, and a description;
-  - V versions (default 6, at least 4), version i from its own FINISHED run in experiment `<NAME>-synthetic`
-    (params alpha, depth; metrics rmse, r2, all in one log_batch), source
+  - V versions (default 6, at least 4), version i from its own FINISHED run in experiment
+    `<NAME>-synthetic` (params alpha, depth; metrics rmse, r2, all in one log_batch), source
     `<run artifact_uri>/model` with run_id (no artifacts are uploaded), version tag
     `fold=<i>`;
   - alias `champion` on version 4.

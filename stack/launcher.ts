@@ -148,10 +148,9 @@ export async function startExtraMlflow(
 ): Promise<ExtraMlflow> {
   const models = options.seedModels ?? 0;
   const seed = models
-    ? [
-        ...["--seed-models", String(models), "--seed-runs", options.seedRuns ?? "all"],
-        ...(options.seedVersions ? ["--seed-versions", String(options.seedVersions)] : []),
-      ]
+    ? ["--seed-models", String(models), "--seed-runs", options.seedRuns ?? "all"].concat(
+        options.seedVersions ? ["--seed-versions", String(options.seedVersions)] : [],
+      )
     : [];
   const { child, ready } = await spawnSupervisor(
     stack.state.python,

@@ -87,7 +87,7 @@ def main() -> int:
     parser.add_argument("--versions", type=int, default=VERSIONS)
     args = parser.parse_args()
     if args.versions < CHAMPION:
-        parser.error(f"--versions must be at least {CHAMPION}: the champion alias is on version {CHAMPION}")
+        parser.error(f"--versions must be at least {CHAMPION}, the champion alias's version")
     name, url, k = args.name, args.url, args.k
     started = time.monotonic()
     client = MlflowClient(url, url)

@@ -407,7 +407,8 @@ def cmd_mlflow(args, sup: Supervisor, base: Path) -> None:
         run_seeders(sup, {f"seed-{workdir.name}": (
             f"{args.name} with {args.seed_models} synthetic models",
             [HERE / "seed_synthetic.py", args.name, server["url"], args.seed_models,
-             "--runs", args.seed_runs, "--versions", args.seed_versions])},
+             "--runs", args.seed_runs,
+             *(["--versions", args.seed_versions] if args.seed_versions else [])])},
             stack["env"], cwd=workdir,
             deadline_s=max(SEED_DEADLINE_S, SEED_DEADLINE_PER_MODEL_S * args.seed_models))
     print("READY " + json.dumps({k: server[k] for k in ("name", "url", "port", "pid")}), flush=True)
@@ -424,8 +425,8 @@ def main() -> int:
     extra.add_argument("--name", required=True)
     extra.add_argument("--seed-models", type=int, default=0, metavar="K",
                        help="seed K synthetic models (seed_synthetic.py) before READY")
-    extra.add_argument("--seed-versions", type=int, default=6, metavar="V",
-                       help="versions per synthetic model (at least 4: champion is version 4)")
+    extra.add_argument("--seed-versions", type=int, metavar="V",
+                       help="versions per synthetic model (seed_synthetic.py's default: 6)")
     extra.add_argument("--seed-runs", choices=["all", "champion"], default="all",
                        help="which synthetic versions come from a run of their own (seed_synthetic.py)")
     args = parser.parse_args()

@@ -18,7 +18,7 @@ export interface Throughput {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Nearest-rank percentile of sorted samples. */
-export function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -43,11 +43,16 @@ export function shuffled<T>(items: readonly T[], random: () => number = Math.ran
   return out;
 }
 
+/** A variant's latency summary and its run times, in the order the rounds took them. */
+export interface Timed extends Latency {
+  times: number[];
+}
+
 /**
- * `runs` timed runs of each variant, after `warmup` untimed ones, taken in turns: every round
- * runs each variant once. Whatever drifts on a shared machine during the minutes this takes
- * (the servers' caches, the other processes' load, a gateway's heap) then falls on every
- * variant alike, and their ratio compares like with like.
+ * Timed runs of each variant, after `warmup` untimed ones, taken in turns: every round runs
+ * each variant once. Whatever drifts on a shared machine during the minutes this takes (the
+ * servers' caches, the other processes' load, a gateway's heap) then falls on every variant
+ * alike, and their ratio compares like with like.
  *
  * Each round takes the variants in a random order. MLflow stalls periodically: about every
  * tenth call to a server takes some 300 ms more, whoever makes it. A fixed order can line the
@@ -56,31 +61,42 @@ export function shuffled<T>(items: readonly T[], random: () => number = Math.ran
  * of the gateway's. A random order spreads the stalls alike.
  *
  * A variant with a budget stops at that much of its own run time (with at least 3 runs), so
- * naive REST at large sizes does not take the hour. The variants without one get all their
- * runs: the dashboard's gateway and parallel REST once stopped at a 30 s budget after some 30
- * runs each, and on p50s of so few samples four full benches put their ratio anywhere from
- * 1.10 to 1.24.
+ * naive REST at large sizes does not take the hour. The variants without one run in every
+ * round until each has `runs` runs and the slowest of them has been timed for `minMs`: a fast
+ * operation gets more samples, and the variants compared stay paired round by round (their
+ * i-th times come from the same round). The dashboard's gateway and parallel REST once
+ * stopped at a 30 s budget after some 30 runs each, and on p50s of so few samples four full
+ * benches put their ratio anywhere from 1.10 to 1.24.
  */
 export async function latencies<K extends string>(
   variants: Record<K, () => Promise<unknown>>,
   options: {
     runs: number;
     warmup: number;
+    minMs?: number;
     budgetsMs?: Partial<Record<K, number>>;
     random?: () => number;
   },
-): Promise<Record<K, Latency>> {
+): Promise<Record<K, Timed>> {
   const names = Object.keys(variants) as K[];
   for (let i = 0; i < options.warmup; i++) for (const name of names) await variants[name]();
   const times = new Map(names.map((name) => [name, [] as number[]]));
   const spent = new Map(names.map((name) => [name, 0]));
-  const budget = (name: K) => options.budgetsMs?.[name] ?? Infinity;
-  const timing = (name: K) =>
-    times.get(name)!.length < options.runs &&
-    (times.get(name)!.length < 3 || spent.get(name)! <= budget(name));
+  const budget = (name: K) => options.budgetsMs?.[name];
+  const unbudgeted = names.filter((name) => budget(name) === undefined);
+  const pairedNeedMore = () =>
+    unbudgeted.some((name) => times.get(name)!.length < options.runs) ||
+    Math.max(...unbudgeted.map((name) => spent.get(name)!)) < (options.minMs ?? 0);
+  const timing = (name: K) => {
+    const runs = times.get(name)!.length;
+    const limit = budget(name);
+    if (limit === undefined) return pairedNeedMore();
+    return runs < options.runs && (runs < 3 || spent.get(name)! <= limit);
+  };
   while (names.some(timing)) {
-    for (const name of shuffled(names, options.random)) {
-      if (!timing(name)) continue;
+    // Decided once a round, so the unbudgeted variants all run in it or none does.
+    const round = shuffled(names, options.random).filter(timing);
+    for (const name of round) {
       const t0 = performance.now();
       await variants[name]();
       const took = performance.now() - t0;
@@ -88,10 +104,9 @@ export async function latencies<K extends string>(
       spent.set(name, spent.get(name)! + took);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, summary(times.get(name)!)])) as Record<
-    K,
-    Latency
-  >;
+  return Object.fromEntries(
+    names.map((name) => [name, { ...summary(times.get(name)!), times: times.get(name)! }]),
+  ) as Record<K, Timed>;
 }
 
 /** `latencies` of one variant, within a budget. */

@@ -19,6 +19,12 @@ export interface OperationResult {
   parallel_rest: VariantResult;
   p50_ratio_vs_parallel_rest: number;
   p50_ratio_vs_naive_rest: number;
+  /**
+   * 95% bootstrap intervals of the two ratios (bench/interval.ts): how far another run of
+   * the same build could put them. The one vs parallel REST resamples paired rounds.
+   */
+  p50_ratio_vs_parallel_rest_ci95: [number, number];
+  p50_ratio_vs_naive_rest_ci95: [number, number];
   /** Timed runs per variant (naive REST stops early past its time budget). */
   samples: Record<string, number>;
   /** Failed runs under load, per variant, at 1 and at `concurrency` clients. */
@@ -62,6 +68,8 @@ function markdownTable(header: string[], align: string[], rows: unknown[][]): st
   return [line(header), line(align), ...rows.map(line)];
 }
 
+const withInterval = (ratio: number, [low, high]: [number, number]) => `${ratio} [${low}, ${high}]`;
+
 const LEFT = "---";
 const RIGHT = "---:";
 
@@ -97,8 +105,8 @@ export function table(results: Results): string {
     ...markdownTable(
       [
         "operation",
-        "gateway p50 ÷ parallel REST",
-        "gateway p50 ÷ naive REST",
+        "gateway p50 ÷ parallel REST [95% CI]",
+        "gateway p50 ÷ naive REST [95% CI]",
         "errors @N (gw / naive / parallel)",
         "abandoned @N (gw / naive / parallel)",
         "gateway CPU ms under load",
@@ -107,8 +115,8 @@ export function table(results: Results): string {
       [LEFT, RIGHT, RIGHT, LEFT, LEFT, RIGHT, RIGHT],
       results.operations.map((op) => [
         op.name,
-        op.p50_ratio_vs_parallel_rest,
-        op.p50_ratio_vs_naive_rest,
+        withInterval(op.p50_ratio_vs_parallel_rest, op.p50_ratio_vs_parallel_rest_ci95),
+        withInterval(op.p50_ratio_vs_naive_rest, op.p50_ratio_vs_naive_rest_ci95),
         perVariant(op.errors),
         perVariant(op.abandoned),
         op.gateway_load.cpu_ms,

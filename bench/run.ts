@@ -9,6 +9,7 @@ import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
 import { ablate } from "./ablations.js";
 import { type GatewayProcess, imageNode, startGatewayProcess } from "./gateway-process.js";
 import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
+import { p50RatioInterval } from "./interval.js";
 import { closedLoop, latencies, latency, resources } from "./measure.js";
 import { type BenchContext, type Operation, VARIANTS, type VariantName } from "./operation.js";
 import { artifactTree } from "./operations/artifact-tree.js";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     versions: { type: "string", default: "5" },
     "page-versions": { type: "string", default: "50" },
     runs: { type: "string", default: "100" },
+    "min-seconds": { type: "string", default: "60" },
     concurrency: { type: "string", default: "50" },
     sizes: { type: "string", default: "50,200,800" },
     "load-seconds": { type: "string", default: "5" },
@@ -41,6 +43,7 @@ const opts = {
   versions: Number(values.versions),
   pageVersions: Number(values["page-versions"]),
   runs: Number(values.runs),
+  minMs: Number(values["min-seconds"]) * 1000,
   concurrency: Number(values.concurrency),
   sizes: values.sizes.split(",").filter(Boolean).map(Number),
   loadMs: Number(values["load-seconds"]) * 1000,
@@ -90,6 +93,7 @@ async function measureOperation(
   >;
   const latencyOf = await latencies(runs, {
     runs: opts.runs,
+    minMs: opts.minMs,
     warmup: 2,
     budgetsMs: { naive_rest: opts.budgetMs },
   });
@@ -123,6 +127,13 @@ async function measureOperation(
   const r = result as OperationResult;
   r.p50_ratio_vs_parallel_rest = round(r.gateway.p50_ms / r.parallel_rest.p50_ms);
   r.p50_ratio_vs_naive_rest = round(r.gateway.p50_ms / r.naive_rest.p50_ms);
+  const interval = (of: VariantName, paired: boolean) =>
+    p50RatioInterval(latencyOf.gateway.times, latencyOf[of].times, { paired }).map(round) as [
+      number,
+      number,
+    ];
+  r.p50_ratio_vs_parallel_rest_ci95 = interval("parallel_rest", true);
+  r.p50_ratio_vs_naive_rest_ci95 = interval("naive_rest", false);
   return r;
 }
 
@@ -230,6 +241,7 @@ async function main() {
         model_page_versions: opts.pageVersions,
         artifact_files: 17,
         runs: opts.runs,
+        min_seconds: opts.minMs / 1000,
         concurrency: opts.concurrency,
         load_seconds: opts.loadMs / 1000,
         scaling_models_per_project: opts.sizes,

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { imageNode } from "../../../bench/gateway-process.js";
+import { p50RatioInterval } from "../../../bench/interval.js";
 import { latencies, shuffled } from "../../../bench/measure.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,6 +33,68 @@ describe("latencies", () => {
     expect(result.fast.samples).toBe(10);
     // As slow as the budgeted one, but without a budget: every run.
     expect(result.unbudgeted.samples).toBe(10);
+  });
+
+  it("times the unbudgeted variants in the same rounds until the slowest has run for minMs", async () => {
+    const result = await latencies(
+      { slow: () => sleep(20), fast: () => Promise.resolve(), naive: () => sleep(20) },
+      { runs: 3, warmup: 0, minMs: 200, budgetsMs: { naive: 50 } },
+    );
+    // Past `runs`: rounds go on until slow has run for 200 ms, and stop at the first that does.
+    const spent = result.slow.times.reduce((sum, t) => sum + t, 0);
+    expect(result.slow.samples).toBeGreaterThan(3);
+    expect(spent).toBeGreaterThanOrEqual(200);
+    expect(spent - result.slow.times.at(-1)!).toBeLessThan(200);
+    // fast runs in every one of those rounds.
+    expect(result.fast.samples).toBe(result.slow.samples);
+    expect(result.fast.times).toHaveLength(result.fast.samples);
+    expect(result.naive.samples).toBe(3);
+  });
+});
+
+/** A fixed sequence in [0, 1): the same resamples every test run. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+describe("p50RatioInterval", () => {
+  const spread = (n: number, center: number) =>
+    Array.from({ length: n }, (_, i) => center * (0.8 + (0.4 * ((i * 37) % n)) / n));
+
+  it("brackets the ratio of the p50s, and narrows as the samples grow", () => {
+    const [low, high] = p50RatioInterval(spread(400, 110), spread(400, 100), {
+      paired: false,
+      random: seeded(1),
+    });
+    expect(low).toBeLessThan(1.1);
+    expect(high).toBeGreaterThan(1.1);
+    const [fewLow, fewHigh] = p50RatioInterval(spread(25, 110), spread(25, 100), {
+      paired: false,
+      random: seeded(1),
+    });
+    expect(fewHigh - fewLow).toBeGreaterThan(2 * (high - low));
+  });
+
+  it("paired, keeps what moved both variants of a round together out of the ratio", () => {
+    // Each round's machine speed scales both variants: the ratio is exactly 1.2 in every round.
+    const speed = spread(100, 1);
+    const gateway = speed.map((s) => 120 * s);
+    const rest = speed.map((s) => 100 * s);
+    const [low, high] = p50RatioInterval(gateway, rest, { paired: true, random: seeded(2) });
+    expect([low, high]).toEqual([1.2, 1.2].map((r) => expect.closeTo(r, 10)));
+    const [unpairedLow, unpairedHigh] = p50RatioInterval(gateway, rest, {
+      paired: false,
+      random: seeded(2),
+    });
+    expect(unpairedHigh - unpairedLow).toBeGreaterThan(0.05);
+  });
+
+  it("refuses paired samples of different lengths", () => {
+    expect(() => p50RatioInterval([1, 2], [1], { paired: true })).toThrow("differ in length");
   });
 });
 

@@ -6,6 +6,7 @@ import type {
   UploadsConfig,
 } from "../config/schema.js";
 import type { Loaders } from "../loaders/index.js";
+import type { StorageHints } from "./artifact/storage-hints.js";
 
 /** What every resolver gets: this request's loaders, the known projects, and limits. */
 export interface GraphContext {
@@ -14,6 +15,8 @@ export interface GraphContext {
   limits: Pick<ServerConfig, "maxPageSize" | "defaultPageSize">;
   /** Whether resolvers start what their selection needs next (config `server.prefetch`). */
   prefetch: boolean;
+  /** Where versions' files were found before, shared by all requests (prefetch only). */
+  storageHints: StorageHints;
   artifactLimits: ArtifactsConfig;
   uploadLimits: UploadsConfig;
   /** Per project, the S3 URI its `mlflow-artifacts:/` root maps to, where configured. */

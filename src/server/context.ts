@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.js";
+import type { StorageHints } from "../graph/artifact/storage-hints.js";
 import type { GraphContext } from "../graph/context.js";
 import { createLoaders } from "../loaders/index.js";
 import { UpstreamCalls } from "../sources/calls.js";
@@ -8,7 +9,11 @@ export interface RequestContext extends GraphContext {
   calls: UpstreamCalls;
 }
 
-export function createContext(config: Config, upstreams: Upstreams): RequestContext {
+export function createContext(
+  config: Config,
+  upstreams: Upstreams,
+  storageHints: StorageHints,
+): RequestContext {
   const calls = new UpstreamCalls();
   return {
     calls,
@@ -16,6 +21,7 @@ export function createContext(config: Config, upstreams: Upstreams): RequestCont
     projectNames: config.projects.map((p) => p.name),
     limits: config.server,
     prefetch: config.server.prefetch,
+    storageHints,
     artifactLimits: config.artifacts,
     uploadLimits: config.uploads,
     artifactDestinations: new Map(

@@ -7,6 +7,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { Config } from "../config/schema.js";
+import { StorageHints } from "../graph/artifact/storage-hints.js";
 import { buildGraphSchema } from "../graph/schema.js";
 import { Upstreams } from "../sources/upstreams.js";
 import { createContext, type RequestContext } from "./context.js";
@@ -27,6 +28,7 @@ export interface Gateway {
 
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
   const upstreams = Upstreams.fromConfig(config);
+  const storageHints = new StorageHints();
   const server = createServer();
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphSchema(),
@@ -49,7 +51,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const router = createRouter({
     apollo,
     upstreams,
-    context: async () => createContext(config, upstreams),
+    context: async () => createContext(config, upstreams, storageHints),
     maxBodyBytes: config.server.maxRequestBytes,
     admission: new Admission(config.server.maxConcurrentRequests, config.server.maxQueuedRequests),
   });

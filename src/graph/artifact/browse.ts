@@ -4,6 +4,9 @@ import { badUserInput, ErrorCode, userError } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 import type { ArtifactRoot } from "./artifact.type.js";
 
+// MLmodel files are a few KiB; one ranged GET of this much reads any real one whole.
+export const MLMODEL_MAX_BYTES = 1_048_576;
+
 /** A client's path, normalized, or BAD_USER_INPUT before anything is asked of S3. */
 export function safePath(path: string): string {
   const normalized = normalizeArtifactPath(path);

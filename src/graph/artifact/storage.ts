@@ -1,6 +1,9 @@
 import type { ModelVersion } from "../../sources/mlflow/types.js";
 import { parseRunsUri, type Storage, storageOf } from "../../sources/storage/artifact-uri.js";
 import type { GraphContext } from "../context.js";
+import { fullVersion, type VersionRoot } from "../version/version-root.js";
+
+const ignore = () => undefined;
 
 /**
  * Where a version's files are, for every kind of source: `s3://` as is, `mlflow-artifacts:/`
@@ -24,4 +27,24 @@ export async function storageOfVersion(
     }
   }
   return uri ? storageOf(uri, ctx.artifactDestinations.get(project)) : null;
+}
+
+/**
+ * The version and where its files are. With prefetch on, `read` starts at once on the storage
+ * the version had last time (storage-hints.ts), while the version loads: a repeated read of
+ * its files then waits for the version's get and S3 at the same time, not one after the other.
+ * The caller then reads the storage returned, which the loaders answer from that early read
+ * when it is the same, as it is unless the version was registered again elsewhere.
+ */
+export async function locateVersion(
+  ctx: GraphContext,
+  root: VersionRoot,
+  read: (storage: Storage) => Promise<unknown>,
+): Promise<{ version: ModelVersion; storage: Storage | null }> {
+  const hinted = ctx.prefetch ? ctx.storageHints.get(root) : undefined;
+  if (hinted) read(hinted).catch(ignore);
+  const version = await fullVersion(ctx, root);
+  const storage = await storageOfVersion(ctx, version);
+  ctx.storageHints.remember(version, storage);
+  return { version, storage };
 }

@@ -1,17 +1,14 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { parseMLModel } from "../../sources/mlmodel/parse.js";
-import { storageUri } from "../../sources/storage/artifact-uri.js";
+import { type Storage, storageUri } from "../../sources/storage/artifact-uri.js";
 import { badUserInput, userError, ErrorCode } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 import { MLModel, type MLModelRoot } from "../mlmodel/mlmodel.type.js";
 import { fullVersion, type VersionRoot } from "../version/version-root.js";
 import { Version } from "../version/version.type.js";
 import { Artifact, type ArtifactRoot } from "./artifact.type.js";
-import { findArtifact, listArtifacts, readText, safePath } from "./browse.js";
-import { storageOfVersion } from "./storage.js";
-
-// MLmodel files are a few KiB; one ranged GET of this much reads any real one whole.
-const MLMODEL_MAX_BYTES = 1_048_576;
+import { findArtifact, listArtifacts, MLMODEL_MAX_BYTES, readText, safePath } from "./browse.js";
+import { locateVersion, storageOfVersion } from "./storage.js";
 
 @Resolver(() => Version)
 export class VersionArtifactsResolver {
@@ -36,9 +33,9 @@ export class VersionArtifactsResolver {
     @Arg("recursive", () => Boolean, { defaultValue: false }) recursive: boolean,
   ): Promise<ArtifactRoot[]> {
     const safe = safePath(path);
-    const version = await fullVersion(ctx, root);
-    const storage = await storageOfVersion(ctx, version);
-    return storage ? listArtifacts(ctx, version.project, storage, safe, recursive) : [];
+    const list = (storage: Storage) => listArtifacts(ctx, root.project, storage, safe, recursive);
+    const { storage } = await locateVersion(ctx, root, list);
+    return storage ? list(storage) : [];
   }
 
   @FieldResolver(() => Artifact, {
@@ -52,9 +49,9 @@ export class VersionArtifactsResolver {
   ): Promise<ArtifactRoot | null> {
     const safe = safePath(path);
     if (safe === "") throw badUserInput("path must name a file or folder under the version");
-    const version = await fullVersion(ctx, root);
-    const storage = await storageOfVersion(ctx, version);
-    return storage ? findArtifact(ctx, version.project, storage, safe) : null;
+    const find = (storage: Storage) => findArtifact(ctx, root.project, storage, safe);
+    const { storage } = await locateVersion(ctx, root, find);
+    return storage ? find(storage) : null;
   }
 
   @FieldResolver(() => MLModel, {
@@ -62,10 +59,11 @@ export class VersionArtifactsResolver {
     description: "The parsed MLmodel; null when the version has none.",
   })
   async mlmodel(@Root() root: VersionRoot, @Ctx() ctx: GraphContext): Promise<MLModelRoot | null> {
-    const version = await fullVersion(ctx, root);
-    const storage = await storageOfVersion(ctx, version);
+    const read = (storage: Storage) =>
+      readText(ctx, root.project, storage, "MLmodel", MLMODEL_MAX_BYTES);
+    const { version, storage } = await locateVersion(ctx, root, read);
     if (!storage) return null;
-    const text = await readText(ctx, version.project, storage, "MLmodel", MLMODEL_MAX_BYTES);
+    const text = await read(storage);
     if (text === null) return null;
     try {
       return { ...parseMLModel(text), project: version.project, storage };

@@ -61,17 +61,27 @@ export function selectsDeep(selection: Selection, field: string): boolean {
 
 /**
  * The arguments of each `field` selected directly below the resolver's field, one entry per
- * occurrence (aliased ones included), variables and defaults applied.
+ * occurrence (aliased ones included), variables and defaults applied. A path of fields
+ * reaches further down: `["version", "artifacts"]` gives every `artifacts` of every `version`.
  */
-export function argumentsBelow(info: GraphQLResolveInfo, field: string): Record<string, unknown>[] {
-  const type = getNamedType(info.returnType);
-  const definition = isObjectType(type) ? type.getFields()[field] : undefined;
-  if (!definition) return [];
-  const nodes: FieldNode[] = [];
-  for (const parent of info.fieldNodes) {
-    eachField(parent.selectionSet, info.fragments, (node) => {
-      if (node.name.value === field) nodes.push(node);
-    });
+export function argumentsBelow(
+  info: GraphQLResolveInfo,
+  field: string | string[],
+): Record<string, unknown>[] {
+  let type = getNamedType(info.returnType);
+  let nodes: readonly FieldNode[] = info.fieldNodes;
+  let definition;
+  for (const name of Array.isArray(field) ? field : [field]) {
+    definition = isObjectType(type) ? type.getFields()[name] : undefined;
+    if (!definition) return [];
+    const below: FieldNode[] = [];
+    for (const parent of nodes) {
+      eachField(parent.selectionSet, info.fragments, (node) => {
+        if (node.name.value === name) below.push(node);
+      });
+    }
+    nodes = below;
+    type = getNamedType(definition.type);
   }
-  return nodes.map((node) => getArgumentValues(definition, node, info.variableValues));
+  return nodes.map((node) => getArgumentValues(definition!, node, info.variableValues));
 }

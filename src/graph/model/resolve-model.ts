@@ -3,6 +3,7 @@ import type { ModelKey } from "../../loaders/keys.js";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import { argumentsBelow, type Selection, selectionOf } from "../common/selection.js";
 import type { GraphContext } from "../context.js";
+import { prefetchVersionFiles } from "../artifact/prefetch-files.js";
 import { prefetchForModels } from "../prefetch.js";
 import { requireProject } from "../project/project.lookup.js";
 import { loadModel } from "./load-model.js";
@@ -47,6 +48,7 @@ export async function resolveModel(
   const versionArgs = argumentsBelow(info, "version");
   const number = onlyVersionByNumber(selection, versionArgs);
   if (number !== null) {
+    prefetchVersionFiles(ctx, { project, model: name, number }, info);
     if (await ctx.loaders.version.load({ project, model: name, number })) return { project, name };
     return loadModel(ctx, project, name);
   }

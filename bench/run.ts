@@ -212,7 +212,7 @@ async function main() {
     await gateway.stop();
     gateway = undefined;
     const ablations = opts.ablations
-      ? await ablate(ctx, [dashboard, modelPage], {
+      ? await ablate(ctx, [dashboard, modelPage, artifactTree], {
           dir,
           entry,
           gatewayConfig: (extra) => benchConfig(stack!, projects, extra),

@@ -2,6 +2,7 @@ import type { ModelVersion } from "../../sources/mlflow/types.js";
 import { parseRunsUri, type Storage, storageOf } from "../../sources/storage/artifact-uri.js";
 import type { GraphContext } from "../context.js";
 import { fullVersion, type VersionRoot } from "../version/version-root.js";
+import type { VersionRef } from "./storage-hints.js";
 
 const ignore = () => undefined;
 
@@ -30,19 +31,31 @@ export async function storageOfVersion(
 }
 
 /**
- * The version and where its files are. With prefetch on, `read` starts at once on the storage
- * the version had last time (storage-hints.ts), while the version loads: a repeated read of
- * its files then waits for the version's get and S3 at the same time, not one after the other.
- * The caller then reads the storage returned, which the loaders answer from that early read
- * when it is the same, as it is unless the version was registered again elsewhere.
+ * With prefetch on, starts `read` on the storage the version had last time (storage-hints.ts),
+ * its outcome ignored: the field reads again once the version is in, and the loaders answer it
+ * from this read when the storage is the same, as it is unless the version was registered
+ * again elsewhere.
+ */
+export function readAhead(
+  ctx: GraphContext,
+  version: VersionRef,
+  read: (storage: Storage) => Promise<unknown>,
+): void {
+  const hinted = ctx.prefetch ? ctx.storageHints.get(version) : undefined;
+  if (hinted) read(hinted).catch(ignore);
+}
+
+/**
+ * The version and where its files are, with `read` started ahead while the version loads: a
+ * repeated read of its files then waits for the version's get and S3 at the same time, not
+ * one after the other.
  */
 export async function locateVersion(
   ctx: GraphContext,
   root: VersionRoot,
   read: (storage: Storage) => Promise<unknown>,
 ): Promise<{ version: ModelVersion; storage: Storage | null }> {
-  const hinted = ctx.prefetch ? ctx.storageHints.get(root) : undefined;
-  if (hinted) read(hinted).catch(ignore);
+  readAhead(ctx, root, read);
   const version = await fullVersion(ctx, root);
   const storage = await storageOfVersion(ctx, version);
   ctx.storageHints.remember(version, storage);

@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: compile TypeScript with the dev toolchain.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -15,7 +15,7 @@ RUN npm run build
 # about 1.4×. On the bench that halves peak RSS under load for some more GC time (bench/README.md,
 # no_heap_limit). Raise it with the container's memory for registries far larger than the
 # bench's 3 × 200 models at 8 concurrent requests.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=512 \
     REGISTRY_GRAPH_CONFIG=/etc/registry-graph/config.yaml

@@ -9,6 +9,7 @@ const common = {
 
 export default {
   testTimeout: 60_000,
+  globalSetup: "<rootDir>/test/support/require-node.js",
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },

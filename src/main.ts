@@ -1,73 +1,8 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
-import { checkConfig } from "./cli/check-config.js";
-import { printSchemaCommand } from "./cli/print-schema.js";
-import { serve } from "./cli/serve.js";
-import { ConfigError, loadConfig } from "./config/load.js";
-import { createLogger } from "./server/logger.js";
+// Imports only the version check, so that an older Node gets a clear message instead of a
+// syntax or API error from a dependency that needs a newer one.
+import { exitOnUnsupportedNode } from "./runtime.js";
 
-const usage = `usage: registry-graph <command> [options]
-
-commands:
-  serve         [--config FILE] [--port N] [--host H]   serve GraphQL (config also from REGISTRY_GRAPH_CONFIG)
-  check-config  [--config FILE]                         validate the config, reach every upstream, print a table
-  print-schema  [--out FILE | --check FILE]             print the GraphQL schema (SDL)
-`;
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new ConfigError("--port", [`--port: must be an integer from 0 to 65535, got "${value}"`]);
-  }
-  return port;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: "string", short: "c" },
-      port: { type: "string", short: "p" },
-      host: { type: "string" },
-      out: { type: "string" },
-      check: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  const [command] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(usage);
-    return values.help ? 0 : 2;
-  }
-  switch (command) {
-    case "print-schema":
-      return printSchemaCommand({ out: values.out, check: values.check });
-    case "check-config":
-      return checkConfig(await loadConfig(values.config));
-    case "serve": {
-      const config = await loadConfig(values.config);
-      if (values.port !== undefined) config.server.port = parsePort(values.port);
-      if (values.host !== undefined) config.server.host = values.host;
-      await serve(config, createLogger());
-      return -1;
-    }
-    default:
-      process.stderr.write(`unknown command "${command}"\n\n${usage}`);
-      return 2;
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-    } else {
-      process.stderr.write(`registry-graph: ${(error as Error).message ?? String(error)}\n`);
-    }
-    process.exitCode = 1;
-  },
-);
+exitOnUnsupportedNode();
+const { runCli } = await import("./cli/run.js");
+await runCli(process.argv.slice(2));

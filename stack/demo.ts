@@ -10,8 +10,6 @@ import { startStack } from "./launcher.js";
 // `npm run demo`: a fresh local stack (moto + three seeded MLflow servers) and the gateway
 // over it, with GraphiQL. Ctrl-C stops the gateway and every process the stack started.
 const port = Number(process.env.PORT ?? 4000);
-// The SDK's notice that its 2027 releases need Node 22 would bury the demo's own output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const dir = mkdtempSync(join(tmpdir(), "registry-graph-demo-"));
 
 console.error(`demo: starting the local stack in ${dir} (the first run builds a Python venv)`);

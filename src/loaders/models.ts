@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { RegisteredModel } from "../sources/mlflow/types.js";
 import { CALLS_BEFORE_LISTING, type ModelKey, modelKeyId, nullIfNotFound } from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
-import { groupBy, perProject, settleEach } from "./settle.js";
+import { perProject, settleEach } from "./settle.js";
 
 export function createModelLoaders(mlflow: MlflowClients) {
   /** Projects whose model listing this request has loaded (or is loading). */
@@ -22,7 +22,7 @@ export function createModelLoaders(mlflow: MlflowClients) {
     async (keys) => {
       const found = new Map<string, RegisteredModel | null | Error>();
       await Promise.all(
-        [...groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
+        [...Map.groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
           if (listedProjects.has(project) || projectKeys.length > CALLS_BEFORE_LISTING) {
             const all = await modelsOfProject.load(project).catch((e: Error) => e);
             // One lookup per key, not a scan of the listing per key (a page of 600 models).

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { LoggedModel, Run } from "../sources/mlflow/types.js";
 import type { LoggedModelKey, RunKey } from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
-import { groupBy, perProject } from "./settle.js";
+import { perProject } from "./settle.js";
 
 /**
  * Loads items of one project by id with one search over all of them. MLflow searches runs
@@ -19,7 +19,7 @@ function byIdWithinExperiments<K extends { project: string }, V>(
     async (keys) => {
       const found = new Map<string, V | Error>();
       await Promise.all(
-        [...groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
+        [...Map.groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
           try {
             const experiments = await experimentIds.load(project);
             const ids = [...new Set(projectKeys.map(idOf))];

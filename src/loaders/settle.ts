@@ -18,18 +18,6 @@ export async function settleEach<K, V>(
   );
 }
 
-/** Map.groupBy, which Node 20 lacks. */
-export function groupBy<K, V>(items: Iterable<V>, keyOf: (item: V) => K): Map<K, V[]> {
-  const groups = new Map<K, V[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}
-
 /**
  * A loader of one call per project, cached for the request. Not batched: a batch answers all
  * its keys once its slowest project has, so one project's next calls (a dashboard's run

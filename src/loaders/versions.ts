@@ -10,7 +10,7 @@ import {
   versionNumberKeyId,
 } from "./keys.js";
 import type { MlflowClients } from "./mlflow-clients.js";
-import { groupBy, perProject, settleEach } from "./settle.js";
+import { perProject, settleEach } from "./settle.js";
 
 export interface VersionSearchKey {
   project: string;
@@ -45,7 +45,7 @@ export function createVersionLoaders(mlflow: MlflowClients) {
     async (keys) => {
       const found = new Map<string, ModelVersion[] | Error>();
       await Promise.all(
-        [...groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
+        [...Map.groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
           const quoted = projectKeys.map((k) => quoteValue(k.name));
           const listing =
             listedProjects.has(project) ||
@@ -53,7 +53,7 @@ export function createVersionLoaders(mlflow: MlflowClients) {
             quoted.includes(null);
           if (listing) {
             const all = await versionsOfProject.load(project).catch((e: Error) => e);
-            const byName = all instanceof Error ? null : groupBy(all, (v) => v.model);
+            const byName = all instanceof Error ? null : Map.groupBy(all, (v) => v.model);
             for (const key of projectKeys) {
               found.set(modelKeyId(key), byName ? (byName.get(key.name) ?? []) : (all as Error));
             }
@@ -83,8 +83,8 @@ export function createVersionLoaders(mlflow: MlflowClients) {
     async (keys) => {
       const modelOf = (key: VersionNumberKey) => ({ project: key.project, name: key.model });
       const listed = new Set<string>();
-      for (const [project, projectKeys] of groupBy(keys, (k) => k.project)) {
-        const byModel = groupBy(projectKeys, (k) => modelKeyId(modelOf(k)));
+      for (const [project, projectKeys] of Map.groupBy(keys, (k) => k.project)) {
+        const byModel = Map.groupBy(projectKeys, (k) => modelKeyId(modelOf(k)));
         const manyModels = listedProjects.has(project) || byModel.size > CALLS_BEFORE_LISTING;
         for (const [model, modelKeys] of byModel) {
           if (manyModels || modelKeys.length > 1 || askedModels.has(model)) listed.add(model);

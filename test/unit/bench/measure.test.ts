@@ -124,7 +124,7 @@ describe("imageNode", () => {
     );
     expect(await imageNode(quoted)).toEqual({ options: "--a --b=1", flags: ["--c"] });
     const noOptions = join(dir, "no-options");
-    await writeFile(noOptions, 'FROM node:20\nENTRYPOINT ["node", "main.js"]\n');
+    await writeFile(noOptions, 'FROM node:24\nENTRYPOINT ["node", "main.js"]\n');
     await expect(imageNode(noOptions)).rejects.toThrow("sets no NODE_OPTIONS");
     const noEntrypoint = join(dir, "no-entrypoint");
     await writeFile(noEntrypoint, "ENV NODE_OPTIONS=--a\nCMD node main.js\n");

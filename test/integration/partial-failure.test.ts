@@ -15,7 +15,14 @@ beforeAll(async () => {
   config = await stackConfig();
   config.projects.push({
     name: "flaky",
-    mlflow: { url: flaky.url, auth: { type: "none" }, timeoutMs: TIMEOUT_MS, concurrency: 4 },
+    mlflow: {
+      url: flaky.url,
+      auth: { type: "none" },
+      timeoutMs: TIMEOUT_MS,
+      concurrency: 4,
+      maxResponseBytes: 16_777_216,
+      maxPages: 100,
+    },
   });
   gateway = await startTestGateway(config);
 });

@@ -1,4 +1,5 @@
 import { pino, type Logger } from "pino";
+import { currentRequestId } from "./request-id.js";
 
 export type { Logger };
 
@@ -8,5 +9,10 @@ export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
     level,
     base: { service: "registry-graph" },
     redact: ["*.authorization", "*.password", "*.token", "*.secretAccessKey"],
+    // A line written while a request is handled names it, as its response's x-request-id does.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId === undefined ? {} : { requestId };
+    },
   });
 }

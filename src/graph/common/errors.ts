@@ -46,7 +46,11 @@ const codeByKind: Record<MlflowErrorKind, ErrorCode> = {
 
 /** An upstream failure as the client sees it: typed, naming the project. */
 export function fromMlflowError(error: MlflowError): GraphQLError {
-  return userError(codeByKind[error.kind], error.message, { project: error.project });
+  // originalError keeps the MlflowError (and the detail the log gets) under the typed error.
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: codeByKind[error.kind], project: error.project },
+  });
 }
 
 const codeByS3Kind: Record<S3Error["kind"], ErrorCode> = {

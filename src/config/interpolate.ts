@@ -87,7 +87,12 @@ export function typeWholeReferences(
 function readScalar(text: string): number | boolean | undefined {
   const document = parseDocument(text, { logLevel: "silent" });
   if (document.errors.length > 0) return undefined;
-  const value: unknown = document.toJS({ maxAliasCount: 0 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 0 });
+  } catch {
+    return undefined; // an alias, which no number or flag is; the error would quote the text
+  }
   return typeof value === "number" || typeof value === "boolean" ? value : undefined;
 }
 

@@ -1,11 +1,14 @@
-import { pino, type Logger } from "pino";
+import { type DestinationStream, pino, type Logger } from "pino";
 import { currentRequestId } from "./request-id.js";
 
 export type { Logger };
 
-/** JSON logs on stdout; LOG_LEVEL picks the level (`silent` in tests). */
-export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
-  return pino({
+/** JSON logs on stdout (or `destination`); LOG_LEVEL picks the level (`silent` in tests). */
+export function createLogger(
+  level = process.env.LOG_LEVEL ?? "info",
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level,
     base: { service: "registry-graph" },
     redact: ["*.authorization", "*.password", "*.token", "*.secretAccessKey"],
@@ -14,5 +17,6 @@ export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
       const requestId = currentRequestId();
       return requestId === undefined ? {} : { requestId };
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -13,6 +13,7 @@ let gateway: TestGateway;
 beforeAll(async () => {
   flaky = await startExtraMlflow(testStack(), "flaky");
   config = await stackConfig();
+  config.server.readiness.details = true;
   config.projects.push({
     name: "flaky",
     mlflow: {

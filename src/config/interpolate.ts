@@ -78,7 +78,10 @@ export function typeWholeReferences(
     if (issue.code !== "invalid_type" || issue.expected === "string") continue;
     const ref = references.find((r) => samePath(r.path, issue.path));
     const scalar = ref && readScalar(ref.text);
-    if (ref && scalar !== undefined) changed = setAt(tree, ref.path, scalar) || changed;
+    if (ref && scalar !== undefined) {
+      setAt(tree, ref.path, scalar);
+      changed = true;
+    }
   }
   return changed;
 }
@@ -100,9 +103,8 @@ function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean
   return a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
-function setAt(tree: unknown, path: readonly (string | number)[], value: unknown): boolean {
+function setAt(tree: unknown, path: readonly (string | number)[], value: unknown): void {
   let node = tree as Record<string | number, unknown>;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
   node[path.at(-1)!] = value;
-  return true;
 }

@@ -1,7 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { configSchema, type Config } from "./schema.js";
-import { interpolate, type InterpolationProblem } from "./interpolate.js";
+import {
+  interpolate,
+  type InterpolationProblem,
+  typeWholeReferences,
+  type WholeReference,
+} from "./interpolate.js";
 
 /** Every problem found in a config file, each as `path: message`. */
 export class ConfigError extends Error {
@@ -49,8 +54,12 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, source = "conf
     throw error;
   }
   const interpolationProblems: InterpolationProblem[] = [];
-  const interpolated = interpolate(tree ?? {}, env, interpolationProblems);
-  const result = configSchema.safeParse(interpolated);
+  const references: WholeReference[] = [];
+  const interpolated = interpolate(tree ?? {}, env, interpolationProblems, references);
+  let result = configSchema.safeParse(interpolated);
+  if (!result.success && typeWholeReferences(interpolated, references, result.error.issues)) {
+    result = configSchema.safeParse(interpolated);
+  }
   const problems = interpolationProblems.map((p) => describe(p.path, p.message));
   // An unset variable already explains why its value is invalid: say it once.
   const explained = new Set(interpolationProblems.map((p) => formatPath(p.path)));

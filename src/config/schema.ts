@@ -9,6 +9,8 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+const MiB = 1_048_576;
+
 const httpUrl = z.string().refine(isHttpUrl, "must be an http(s) URL");
 
 /** `s3://bucket[/prefix]`, the form `mlflow server --artifacts-destination` takes. */
@@ -42,6 +44,16 @@ const project = z.strictObject({
     auth,
     timeoutMs: z.int().min(1).max(600_000).default(10_000),
     concurrency: z.int().min(1).max(256).default(8),
+    // The largest answer read from this server, cut off as it streams: a listing page of 5,000
+    // versions with their tags is a few MB; a broken or hostile server cannot fill the heap.
+    maxResponseBytes: z
+      .int()
+      .min(1024)
+      .max(1024 * MiB)
+      .default(16 * MiB),
+    // Pages one listing may follow (1,000 models or 5,000 versions a page): a server whose
+    // page tokens never end is an error, not a loop.
+    maxPages: z.int().min(1).max(100_000).default(100),
   }),
   artifacts: z
     .strictObject({
@@ -70,6 +82,23 @@ const server = z.strictObject({
   // Start the loads a query's selection will need alongside the call they depend on
   // (graph/prefetch.ts). Off only to measure what it saves.
   prefetch: z.boolean().default(true),
+  limits: z
+    .strictObject({
+      // Upstream calls (MLflow and S3, shared and cached reads free) one request may send; the
+      // bench's dashboard sends 4 a project, so 500 serves ~100 projects with pages to spare.
+      maxUpstreamCalls: z.int().min(1).max(1_000_000).default(500),
+      // How long one request may execute; then its calls are aborted and it answers what it has.
+      requestTimeoutMs: z.int().min(1).max(3_600_000).default(30_000),
+    })
+    .prefault({}),
+  readiness: z
+    .strictObject({
+      // /readyz answers from a probe at most this old: one check per upstream per period.
+      cacheMs: z.int().min(0).max(600_000).default(5_000),
+      // Per-project and bucket detail in /readyz (names, versions, errors); off: status only.
+      details: z.boolean().default(false),
+    })
+    .prefault({}),
 });
 
 const s3 = z.strictObject({
@@ -92,8 +121,6 @@ const artifacts = z.strictObject({
   // The largest file `Artifact.text` returns; a larger one is an error, never a cut answer.
   textMaxBytes: z.int().min(1).max(16_777_216).default(262_144),
 });
-
-const MiB = 1_048_576;
 
 const uploads = z.strictObject({
   // Files above this size get presigned part URLs (multipart) instead of one PUT URL.

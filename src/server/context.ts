@@ -13,8 +13,10 @@ export function createContext(
   config: Config,
   upstreams: Upstreams,
   storageHints: StorageHints,
+  /** Aborted when the request passes its deadline or its client goes. */
+  signal?: AbortSignal,
 ): RequestContext {
-  const calls = new UpstreamCalls();
+  const calls = new UpstreamCalls({ maxCalls: config.server.limits.maxUpstreamCalls, signal });
   return {
     calls,
     loaders: createLoaders(upstreams, calls),

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setMaxListeners } from "node:events";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
+import { RequestLimitError } from "../sources/request-limits.js";
 import type { Admission } from "./admission.js";
 
 export class RequestTooLarge extends Error {}
@@ -26,18 +28,30 @@ function sendError(
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
+export interface GraphQLRoute<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** This request's context; `signal` aborts when it passes its deadline or its client goes. */
+  context: (request: { signal: AbortSignal }) => Promise<TContext>;
+  maxBodyBytes: number;
+  admission: Admission;
+  /** How long a request may execute (config `server.limits.requestTimeoutMs`). */
+  requestTimeoutMs: number;
+}
+
 /**
  * Apollo Server on Node's own http server, without Express: the request in, through
  * `executeHTTPGraphQLRequest`, the response out (whole or incremental).
+ *
+ * Each request gets one abort signal: its client closing the connection, or its execution
+ * passing `requestTimeoutMs`, aborts it, and its upstream calls stop (see UpstreamCalls). A
+ * client that left while its request waited for a turn costs nothing.
  */
 export async function handleGraphQL<TContext extends BaseContext>(
-  apollo: ApolloServer<TContext>,
-  context: () => Promise<TContext>,
+  route: GraphQLRoute<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
-  maxBodyBytes: number,
-  admission: Admission,
 ): Promise<void> {
+  const { apollo, admission, requestTimeoutMs } = route;
   if (!admission.hasRoom) {
     return sendError(res, 503, "the gateway is at capacity; retry shortly", "SERVICE_UNAVAILABLE", {
       "retry-after": "1",
@@ -45,7 +59,7 @@ export async function handleGraphQL<TContext extends BaseContext>(
   }
   let body: unknown;
   try {
-    const text = await readBody(req, maxBodyBytes);
+    const text = await readBody(req, route.maxBodyBytes);
     body = text === "" ? undefined : JSON.parse(text);
   } catch (error) {
     if (error instanceof RequestTooLarge) return sendError(res, 413, error.message, "BAD_REQUEST");
@@ -56,12 +70,28 @@ export async function handleGraphQL<TContext extends BaseContext>(
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
   const url = new URL(req.url ?? "/", "http://localhost");
-  const result = await admission.run(() =>
-    apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context,
-    }),
-  );
+  const abort = new AbortController();
+  // Every call of the request listens on it: hundreds of listeners are expected, not a leak.
+  setMaxListeners(0, abort.signal);
+  res.once("close", () => {
+    if (!res.writableFinished) abort.abort(RequestLimitError.cancelled());
+  });
+  const result = await admission.run(async () => {
+    if (abort.signal.aborted) return null;
+    const deadline = setTimeout(
+      () => abort.abort(RequestLimitError.timeout(requestTimeoutMs)),
+      requestTimeoutMs,
+    );
+    try {
+      return await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: () => route.context({ signal: abort.signal }),
+      });
+    } finally {
+      clearTimeout(deadline);
+    }
+  });
+  if (!result) return;
   res.statusCode = result.status ?? 200;
   for (const [key, value] of result.headers) res.setHeader(key, value);
   if (result.body.kind === "complete") {

@@ -27,3 +27,34 @@ export async function checkReadiness(upstreams: Upstreams): Promise<Readiness> {
   ]);
   return { ready: projects.some((p) => p.up), projects, s3 };
 }
+
+/**
+ * Readiness as /readyz serves it: one probe of every upstream at a time, its answer reused
+ * for `maxAgeMs` after it finished. However often a load balancer (or anyone) asks, each
+ * upstream sees at most one probe per period; callers arriving during a probe share it.
+ */
+export class ReadinessProbe {
+  private last: { result: Readiness; at: number } | undefined;
+  private running: Promise<Readiness> | undefined;
+
+  constructor(
+    private readonly probe: () => Promise<Readiness>,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  check(): Promise<Readiness> {
+    if (this.last && this.now() - this.last.at < this.maxAgeMs) {
+      return Promise.resolve(this.last.result);
+    }
+    this.running ??= this.probe()
+      .then((result) => {
+        this.last = { result, at: this.now() };
+        return result;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+}

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApolloServer } from "@apollo/server";
 import type { RequestContext } from "./context.js";
 import {
   EXAMPLE_QUERY,
@@ -7,17 +6,14 @@ import {
   graphiqlPage,
   readGraphiqlAsset,
 } from "./graphiql.js";
-import type { Admission } from "./admission.js";
-import { handleGraphQL } from "./http-graphql.js";
-import { checkReadiness } from "./readiness.js";
-import type { Upstreams } from "../sources/upstreams.js";
+import { type GraphQLRoute, handleGraphQL } from "./http-graphql.js";
+import type { ReadinessProbe } from "./readiness.js";
+import { requestIdOf, withRequestId } from "./request-id.js";
 
-export interface RouteDeps {
-  apollo: ApolloServer<RequestContext>;
-  upstreams: Upstreams;
-  context: () => Promise<RequestContext>;
-  maxBodyBytes: number;
-  admission: Admission;
+export interface RouteDeps extends GraphQLRoute<RequestContext> {
+  readiness: ReadinessProbe;
+  /** Whether /readyz lists each project and bucket, or says only ready or not. */
+  readinessDetails: boolean;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -33,8 +29,20 @@ function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
   );
 }
 
-/** The gateway's HTTP surface: /graphql (GraphiQL on a browser GET), /healthz, /readyz. */
+/**
+ * The gateway's HTTP surface: /graphql (GraphiQL on a browser GET), /healthz, /readyz. Every
+ * response carries its request's id (`x-request-id`), the key to its lines in the log.
+ */
 export function createRouter(deps: RouteDeps) {
+  const route = routeTo(deps);
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = requestIdOf(req.headers["x-request-id"]);
+    res.setHeader("x-request-id", requestId);
+    return withRequestId(requestId, () => route(req, res));
+  };
+}
+
+function routeTo(deps: RouteDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/graphql") {
@@ -43,15 +51,16 @@ export function createRouter(deps: RouteDeps) {
         res.end(graphiqlPage(EXAMPLE_QUERY));
         return;
       }
-      return handleGraphQL(deps.apollo, deps.context, req, res, deps.maxBodyBytes, deps.admission);
+      return handleGraphQL(deps, req, res);
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendJson(res, 405, { error: "method not allowed" });
     }
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (url.pathname === "/readyz") {
-      const readiness = await checkReadiness(deps.upstreams);
-      return sendJson(res, readiness.ready ? 200 : 503, readiness);
+      const readiness = await deps.readiness.check();
+      const body = deps.readinessDetails ? readiness : { ready: readiness.ready };
+      return sendJson(res, readiness.ready ? 200 : 503, body);
     }
     if (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) {
       const asset = await readGraphiqlAsset(url.pathname.slice(GRAPHIQL_ASSET_PREFIX.length));

@@ -34,7 +34,7 @@ export interface Answer {
  * TTL has passed: that is the cache's staleness bound.
  */
 export class SharedReads {
-  private readonly inFlight = new Map<string, { value: Promise<unknown>; joined: boolean }>();
+  private readonly inFlight = new Map<string, InFlight>();
   private readonly cache: LRUCache<string, Answer> | undefined;
   /** Bumped by every invalidation; a read caches its answer only if none came in between. */
   private generation = 0;
@@ -53,11 +53,16 @@ export class SharedReads {
   /**
    * The answer for `key`: from the cache, from an identical read under way, or from `load`.
    * Which one it was is known before the first await, so `onSource` runs synchronously.
+   *
+   * A reader whose `signal` aborts stops waiting at once, with the signal's reason. The call
+   * itself is aborted (`load`'s signal) only when every reader waiting on it has gone: a
+   * client that leaves cancels what it alone asked for, never what another request awaits.
    */
   read<T>(
     key: string,
-    load: () => Promise<Answer>,
+    load: (signal: AbortSignal) => Promise<Answer>,
     onSource: (source: ReadSource) => void,
+    signal?: AbortSignal,
   ): Promise<T> {
     const cached = this.cache?.get(key);
     if (cached !== undefined) {
@@ -68,15 +73,20 @@ export class SharedReads {
     if (pending) {
       onSource("shared");
       pending.joined = true;
-      return pending.value as Promise<T>;
+      return this.wait(key, pending, signal) as Promise<T>;
     }
     onSource("called");
     const generation = this.generation;
-    const entry = { value: Promise.resolve<unknown>(undefined), joined: false };
+    const entry: InFlight = {
+      value: Promise.resolve<unknown>(undefined),
+      joined: false,
+      waiters: 0,
+      call: new AbortController(),
+    };
     const forget = () => {
       if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
     };
-    entry.value = load().then(
+    entry.value = load(entry.call.signal).then(
       (answer) => {
         // Forgotten before anyone else can see the answer: a later read is a new call (or a
         // cache hit), so an answer nobody joined stays its one reader's and needs no freezing.
@@ -91,7 +101,7 @@ export class SharedReads {
       },
     );
     if (this.options.shareInFlight) this.inFlight.set(key, entry);
-    return entry.value as Promise<T>;
+    return this.wait(key, entry, signal) as Promise<T>;
   }
 
   invalidate(): void {
@@ -99,6 +109,43 @@ export class SharedReads {
     this.inFlight.clear();
     this.cache?.clear();
   }
+
+  /** One reader's wait on a call; a reader without a signal waits to the end. */
+  private wait(key: string, entry: InFlight, signal: AbortSignal | undefined): Promise<unknown> {
+    entry.waiters++;
+    if (!signal) return entry.value;
+    if (signal.aborted) {
+      this.leave(key, entry, signal.reason);
+      return Promise.reject(signal.reason as Error);
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.leave(key, entry, signal.reason);
+        reject(signal.reason as Error);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      entry.value.then(
+        (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
+        (error: unknown) => (signal.removeEventListener("abort", onAbort), reject(error)),
+      );
+    });
+  }
+
+  /** The last reader gone: no later read may join the call, and the call is aborted. */
+  private leave(key: string, entry: InFlight, reason: unknown): void {
+    if (--entry.waiters > 0) return;
+    if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    entry.call.abort(reason);
+  }
+}
+
+interface InFlight {
+  value: Promise<unknown>;
+  joined: boolean;
+  /** Readers still waiting for the answer. */
+  waiters: number;
+  /** Aborts the upstream call. */
+  call: AbortController;
 }
 
 function deepFreeze(value: unknown): void {

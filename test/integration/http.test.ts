@@ -5,7 +5,9 @@ import { stackConfig, testStack } from "../support/stack.js";
 
 let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway(await stackConfig());
+  const config = await stackConfig();
+  config.server.readiness.details = true; // the per-project readiness test reads them
+  gateway = await startTestGateway(config);
 });
 afterAll(() => gateway.stop());
 

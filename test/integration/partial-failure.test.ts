@@ -13,9 +13,17 @@ let gateway: TestGateway;
 beforeAll(async () => {
   flaky = await startExtraMlflow(testStack(), "flaky");
   config = await stackConfig();
+  config.server.readiness.details = true;
   config.projects.push({
     name: "flaky",
-    mlflow: { url: flaky.url, auth: { type: "none" }, timeoutMs: TIMEOUT_MS, concurrency: 4 },
+    mlflow: {
+      url: flaky.url,
+      auth: { type: "none" },
+      timeoutMs: TIMEOUT_MS,
+      concurrency: 4,
+      maxResponseBytes: 16_777_216,
+      maxPages: 100,
+    },
   });
   gateway = await startTestGateway(config);
 });

@@ -36,6 +36,8 @@ export async function startExtraProject(
         auth: { type: "none" },
         timeoutMs: options.timeoutMs ?? 5000,
         concurrency: 8,
+        maxResponseBytes: 16_777_216,
+        maxPages: 100,
       },
     },
   };

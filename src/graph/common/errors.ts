@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import { MlflowError, type MlflowErrorKind } from "../../sources/mlflow/errors.js";
+import { RequestLimitError } from "../../sources/request-limits.js";
 import { S3Error } from "../../sources/s3/errors.js";
 
 export const ErrorCode = {
@@ -12,6 +13,9 @@ export const ErrorCode = {
   UPSTREAM_TIMEOUT: "UPSTREAM_TIMEOUT",
   UPSTREAM_FORBIDDEN: "UPSTREAM_FORBIDDEN",
   UPSTREAM_ERROR: "UPSTREAM_ERROR",
+  UPSTREAM_BUDGET_EXCEEDED: "UPSTREAM_BUDGET_EXCEEDED",
+  REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
+  REQUEST_CANCELLED: "REQUEST_CANCELLED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -42,7 +46,11 @@ const codeByKind: Record<MlflowErrorKind, ErrorCode> = {
 
 /** An upstream failure as the client sees it: typed, naming the project. */
 export function fromMlflowError(error: MlflowError): GraphQLError {
-  return userError(codeByKind[error.kind], error.message, { project: error.project });
+  // originalError keeps the MlflowError (and the detail the log gets) under the typed error.
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: codeByKind[error.kind], project: error.project },
+  });
 }
 
 const codeByS3Kind: Record<S3Error["kind"], ErrorCode> = {
@@ -51,8 +59,20 @@ const codeByS3Kind: Record<S3Error["kind"], ErrorCode> = {
   FORBIDDEN: ErrorCode.UPSTREAM_FORBIDDEN,
 };
 
-/** Upstream failures (MLflow, S3) become typed errors; anything else passes through as it is. */
+const codeByLimit: Record<RequestLimitError["kind"], ErrorCode> = {
+  BUDGET: ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
+  TIMEOUT: ErrorCode.REQUEST_TIMEOUT,
+  CANCELLED: ErrorCode.REQUEST_CANCELLED,
+};
+
+/**
+ * Upstream failures (MLflow, S3) and the request's own limits become typed errors; anything
+ * else passes through as it is.
+ */
 export function toGraphQLError(error: unknown): unknown {
+  if (error instanceof RequestLimitError) {
+    return userError(codeByLimit[error.kind], error.message, { ...error.limit });
+  }
   if (error instanceof MlflowError) return fromMlflowError(error);
   if (error instanceof S3Error) {
     return userError(codeByS3Kind[error.kind], error.message, { upstream: "s3" });

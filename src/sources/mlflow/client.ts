@@ -1,5 +1,6 @@
 import type { UpstreamCalls } from "../calls.js";
-import { toMlflowError } from "./errors.js";
+import { RequestLimitError } from "../request-limits.js";
+import { MlflowError, toMlflowError } from "./errors.js";
 import { inList, LOGGED_MODEL_ID, RUN_ID } from "./filter.js";
 import { toLoggedModel, toModelVersion, toRegisteredModel, toRun } from "./map.js";
 import { paginate } from "./paginate.js";
@@ -54,13 +55,24 @@ export class MlflowClient {
     return this.transport.request<T>(req, this.calls);
   }
 
+  /** A get answered without its object: an upstream error, never a made-up model or version. */
+  private missing(field: string): MlflowError {
+    return new MlflowError(
+      this.project,
+      "UPSTREAM",
+      `MLflow of project "${this.project}" answered without the ${field} it was asked for`,
+    );
+  }
+
   /** Every item of every page of a read-only search. */
   private async collect<TPage extends WirePage, T>(
     fetchPage: (pageToken: string | undefined) => Promise<TPage>,
     itemsOf: (page: TPage) => T[],
   ): Promise<T[]> {
     const items: T[] = [];
-    for await (const page of paginate(fetchPage)) items.push(...itemsOf(page));
+    const { name, mlflow } = this.transport.project;
+    const limits = { project: name, maxPages: mlflow.maxPages };
+    for await (const page of paginate(fetchPage, limits)) items.push(...itemsOf(page));
     return items;
   }
 
@@ -83,6 +95,7 @@ export class MlflowClient {
         error: null,
       };
     } catch (error) {
+      if (error instanceof RequestLimitError) throw error;
       const reason = toMlflowError(this.project, error).message;
       return { up: false, mlflowVersion: null, latencyMs: latencyMs(), error: reason };
     }
@@ -95,7 +108,8 @@ export class MlflowClient {
       searchParams: { name },
       readOnly: true,
     });
-    return toRegisteredModel(this.project, body.registered_model ?? { name });
+    if (!body.registered_model) throw this.missing("registered_model");
+    return toRegisteredModel(this.project, body.registered_model);
   }
 
   /** One version by number: a small answer where a model's version search lists them all. */
@@ -106,7 +120,8 @@ export class MlflowClient {
       searchParams: { name, version: String(number) },
       readOnly: true,
     });
-    return toModelVersion(this.project, body.model_version ?? { name, version: String(number) });
+    if (!body.model_version) throw this.missing("model_version");
+    return toModelVersion(this.project, body.model_version);
   }
 
   /** Every registered model of the project, all pages, in MLflow's `name ASC` order. */

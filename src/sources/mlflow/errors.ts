@@ -6,7 +6,9 @@ export type MlflowErrorKind =
 
 /**
  * Any failure of a call to one project's MLflow. Its message is safe to show a client: it
- * never carries the server's URL or credentials, only MLflow's own error text or a summary.
+ * never carries the server's URL or credentials, only MLflow's own text for a client error
+ * (a 4xx names what was wrong with the input) or a summary. What a server said about its own
+ * failure (a 5xx: SQL, paths, stack traces) is kept in `detail`, for the log only.
  */
 export class MlflowError extends Error {
   constructor(
@@ -15,6 +17,7 @@ export class MlflowError extends Error {
     message: string,
     readonly status?: number,
     readonly mlflowCode?: string,
+    readonly detail?: string,
   ) {
     super(message);
     this.name = "MlflowError";
@@ -51,6 +54,11 @@ function parseWireError(body: unknown): WireError | null {
   }
 }
 
+/** The start of a body that is not MLflow's JSON error, for the log. */
+function bodyText(body: unknown): string | undefined {
+  return typeof body === "string" && body !== "" ? body.slice(0, 2000) : undefined;
+}
+
 export function toMlflowError(project: string, error: unknown): MlflowError {
   if (error instanceof MlflowError) return error;
   if (error instanceof TimeoutError) {
@@ -60,8 +68,12 @@ export function toMlflowError(project: string, error: unknown): MlflowError {
     const status = error.response.statusCode;
     const wire = parseWireError(error.response.body);
     const kind = (wire?.error_code && kindByCode[wire.error_code]) || kindByStatus(status);
-    const message = wire?.message ?? `MLflow of project "${project}" answered HTTP ${status}`;
-    return new MlflowError(project, kind, message, status, wire?.error_code);
+    const summary = `MLflow of project "${project}" answered HTTP ${status}`;
+    if (status >= 500) {
+      const detail = wire?.message ?? bodyText(error.response.body);
+      return new MlflowError(project, kind, summary, status, wire?.error_code, detail);
+    }
+    return new MlflowError(project, kind, wire?.message ?? summary, status, wire?.error_code);
   }
   if (error instanceof RequestError) {
     return new MlflowError(

@@ -88,15 +88,17 @@ export class MlflowTransport {
     if (!req.readOnly) return (await this.write(req, calls)).value as T;
     if (req.fresh) {
       calls.record(this.upstream);
-      return (await this.call(req)).value as T;
+      return (await this.call(req, calls.signal)).value as T;
     }
     return this.shared.read<T>(
       readKey(req),
-      () => this.call(req),
+      (signal) => this.call(req, signal),
       (source) => calls.record(this.upstream, source),
+      calls.signal,
     );
   }
 
+  /** Never aborted once sent: a write cut off midway may still have happened upstream. */
   private async write(req: MlflowRequest, calls: UpstreamCalls): Promise<Answer> {
     calls.record(this.upstream);
     try {
@@ -108,23 +110,22 @@ export class MlflowTransport {
   }
 
   /** One call: the body parsed as JSON (or kept as text), with its size. */
-  private async call(req: MlflowRequest): Promise<Answer> {
-    const body = await this.send(req);
+  private async call(req: MlflowRequest, signal?: AbortSignal): Promise<Answer> {
+    const body = await this.send(req, signal);
     if (req.responseType === "text") return { value: body, bytes: body.length };
-    try {
-      return { value: body === "" ? {} : JSON.parse(body), bytes: body.length };
-    } catch {
-      throw new MlflowError(
-        this.project.name,
-        "UPSTREAM",
-        `MLflow of project "${this.project.name}" sent a response that is not JSON`,
-      );
-    }
+    return { value: parseAnswer(this.project.name, body), bytes: body.length };
   }
 
-  /** One HTTP call within the project's concurrency cap; the body as text. */
-  private send(req: MlflowRequest): Promise<string> {
+  /**
+   * One HTTP call within the project's concurrency cap; the body as text. A call whose
+   * request has gone while it waited for a slot is not sent; an answer over
+   * `mlflow.maxResponseBytes` is cut off as it streams (at once, when its Content-Length says so).
+   */
+  private send(req: MlflowRequest, signal?: AbortSignal): Promise<string> {
     return this.limit(async () => {
+      signal?.throwIfAborted();
+      const maxBytes = this.project.mlflow.maxResponseBytes;
+      const oversize = new AbortController();
       try {
         return await this.http(req.path, {
           method: req.method,
@@ -132,10 +133,40 @@ export class MlflowTransport {
           json: req.json,
           retry: req.readOnly ? readRetry : { limit: 0 },
           responseType: "text",
-        }).text();
+          signal: signal ? AbortSignal.any([signal, oversize.signal]) : oversize.signal,
+        })
+          .on("downloadProgress", ({ transferred, total }) => {
+            if (transferred > maxBytes || (total ?? 0) > maxBytes) oversize.abort();
+          })
+          .text();
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (oversize.signal.aborted) {
+          throw new MlflowError(
+            this.project.name,
+            "UPSTREAM",
+            `MLflow of project "${this.project.name}" sent an answer over ${maxBytes} bytes (mlflow.maxResponseBytes)`,
+          );
+        }
         throw toMlflowError(this.project.name, error);
       }
     });
   }
+}
+
+/**
+ * MLflow answers every JSON call with an object, `{}` at the least (MLFLOW.md §1.1). Anything
+ * else (an empty body, HTML from a proxy, a bare array) is an upstream error, never read as
+ * an answer with nothing in it: that would show an empty list or a made-up model.
+ */
+function parseAnswer(project: string, body: string): object {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    value = undefined;
+  }
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+  const what = body === "" ? "an empty answer" : "an answer that is not a JSON object";
+  throw new MlflowError(project, "UPSTREAM", `MLflow of project "${project}" sent ${what}`);
 }

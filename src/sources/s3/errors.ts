@@ -1,3 +1,5 @@
+import { limitReason, RequestLimitError } from "../request-limits.js";
+
 /** A failed S3 call, safe to show: the SDK's error name, never a URL or a key's secret. */
 export class S3Error extends Error {
   constructor(
@@ -18,4 +20,13 @@ export function toS3Error(error: unknown): S3Error {
     return new S3Error("FORBIDDEN", `S3 refused the gateway's credentials (${name})`);
   }
   return new S3Error("UNAVAILABLE", `S3 failed (${name})`);
+}
+
+/**
+ * What an S3 read throws: the request's own limit (its call refused before it was sent, or
+ * aborted on `signal`) as it is, anything else as an S3Error.
+ */
+export function toS3ReadError(error: unknown, signal?: AbortSignal): S3Error | RequestLimitError {
+  if (error instanceof RequestLimitError) return error;
+  return limitReason(signal) ?? toS3Error(error);
 }

@@ -1,7 +1,7 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { UpstreamCalls } from "../calls.js";
-import { toS3Error } from "./errors.js";
+import { toS3ReadError } from "./errors.js";
 import type { S3Location } from "./uri.js";
 
 export interface S3Entry {
@@ -36,10 +36,11 @@ export class S3Store {
    * recursive, every object. Follows ListObjectsV2 to its last page (1,000 keys a page).
    */
   async list(location: S3Location, path: string, recursive: boolean): Promise<S3Entry[]> {
+    const signal = this.calls.signal;
     try {
-      return await this.listPages(location, path, recursive);
+      return await this.listPages(location, path, recursive, signal);
     } catch (error) {
-      throw toS3Error(error);
+      throw toS3ReadError(error, signal);
     }
   }
 
@@ -47,13 +48,16 @@ export class S3Store {
     location: S3Location,
     path: string,
     recursive: boolean,
+    signal: AbortSignal | undefined,
   ): Promise<S3Entry[]> {
     const base = objectKey(location, path);
     const prefix = base === "" ? "" : `${base}/`;
     const entries: S3Entry[] = [];
+    // The paginator hands its last argument to every page's `send`.
     const pages = paginateListObjectsV2(
       { client: this.client },
       { Bucket: location.bucket, Prefix: prefix, Delimiter: recursive ? undefined : "/" },
+      { abortSignal: signal },
     );
     this.calls.record(UPSTREAM);
     for await (const page of pages) {
@@ -86,6 +90,7 @@ export class S3Store {
     maxBytes: number,
   ): Promise<RangedObject | null> {
     this.calls.record(UPSTREAM);
+    const signal = this.calls.signal;
     try {
       const response = await this.client.send(
         new GetObjectCommand({
@@ -93,6 +98,7 @@ export class S3Store {
           Key: objectKey(location, path),
           Range: `bytes=0-${Math.max(0, maxBytes - 1)}`,
         }),
+        { abortSignal: signal },
       );
       const body = Buffer.from(await response.Body!.transformToByteArray());
       const total = /\/(\d+)$/.exec(response.ContentRange ?? "")?.[1];
@@ -102,7 +108,7 @@ export class S3Store {
       if (name === "NoSuchKey" || name === "NotFound") return null;
       // An empty object has no byte 0 to range over.
       if (name === "InvalidRange") return { body: Buffer.alloc(0), size: 0 };
-      throw toS3Error(error);
+      throw toS3ReadError(error, signal);
     }
   }
 

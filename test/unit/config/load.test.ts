@@ -84,3 +84,77 @@ surprise: true
     expect(problemsOf("projects: [")).toHaveLength(1);
   });
 });
+
+describe("secrets from the environment", () => {
+  const config = (value: string) => `
+server:
+  port: \${PORT:-4000}
+projects:
+  - name: fraud
+    mlflow:
+      url: http://127.0.0.1:5001
+      auth: { type: basic, username: gateway, password: "\${SECRET}" }
+    artifacts:
+      destination: \${DEST}
+${value}`;
+
+  // Texts YAML would refuse, warn about, or read as something else than the text.
+  const awkward = [
+    '"Hunter2-quote',
+    "[Hunter2-bracket",
+    "{Hunter2-brace: 1}",
+    "Hunter2-colon: x",
+    "!Hunter2-tag x",
+    "*Hunter2-alias",
+    "%Hunter2-directive",
+    "0123",
+    "true",
+    "null",
+  ];
+
+  it.each(awkward)("are taken as the text they are: %s", (secret) => {
+    const parsed = parseConfig(config(""), { SECRET: secret, DEST: "s3://bkt/p" });
+    expect(parsed.projects[0]!.mlflow.auth).toEqual({
+      type: "basic",
+      username: "gateway",
+      password: secret,
+    });
+  });
+
+  it("are never printed when the value around them is wrong, nor warned about", () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", onWarning);
+    try {
+      for (const secret of awkward.filter((s) => s.includes("Hunter2"))) {
+        // The secret lands where a number, an s3:// URI and a known key are wanted.
+        const problems = problemsOf(config(`  - name: churn\n    mlflow: { url: "\${SECRET}" }`), {
+          SECRET: secret,
+          PORT: secret,
+          DEST: secret,
+        });
+        expect(problems.length).toBeGreaterThan(0);
+        expect(problems.join("\n")).not.toContain("Hunter2");
+      }
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.join("\n")).not.toContain("Hunter2");
+  });
+
+  it("still give a number or a flag where the config wants one", () => {
+    const parsed = parseConfig(
+      `
+server:
+  port: \${PORT}
+  exposeUpstreamCalls: \${EXPOSE}
+projects:
+  - name: fraud
+    mlflow: { url: http://127.0.0.1:5001 }
+`,
+      { PORT: "4321", EXPOSE: "true" },
+    );
+    expect(parsed.server.port).toBe(4321);
+    expect(parsed.server.exposeUpstreamCalls).toBe(true);
+  });
+});

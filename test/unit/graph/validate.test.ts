@@ -10,7 +10,14 @@ import {
 
 const project: ProjectConfig = {
   name: "p",
-  mlflow: { url: "http://x", auth: { type: "none" }, timeoutMs: 1000, concurrency: 1 },
+  mlflow: {
+    url: "http://x",
+    auth: { type: "none" },
+    timeoutMs: 1000,
+    concurrency: 1,
+    maxResponseBytes: 16_777_216,
+    maxPages: 100,
+  },
   artifacts: { root: "s3://bkt/p/root" },
 };
 

@@ -15,7 +15,15 @@ afterEach(async () => {
 function project(url: string, mlflow: Partial<ProjectConfig["mlflow"]> = {}): ProjectConfig {
   return {
     name: "p",
-    mlflow: { url, auth: { type: "none" }, timeoutMs: 2000, concurrency: 4, ...mlflow },
+    mlflow: {
+      url,
+      auth: { type: "none" },
+      timeoutMs: 2000,
+      concurrency: 4,
+      maxResponseBytes: 16_777_216,
+      maxPages: 100,
+      ...mlflow,
+    },
   };
 }
 

@@ -156,4 +156,71 @@ describe("SharedReads", () => {
     expect(() => a.models[0]!.tags.push("x")).toThrow(TypeError);
     expect(b.models[0]!.tags).toEqual([]);
   });
+
+  describe("readers that leave", () => {
+    /** A load that never answers, keeping the signal each call was given. */
+    function hangingLoads() {
+      const signals: AbortSignal[] = [];
+      const load = (signal: AbortSignal) => {
+        signals.push(signal);
+        return new Promise<{ value: unknown; bytes: number }>(() => undefined);
+      };
+      return { signals, load };
+    }
+
+    it("stop waiting at once; the call is aborted only when its last reader leaves", async () => {
+      const reads = new SharedReads(NO_CACHE);
+      const { signals, load } = hangingLoads();
+      const [a, b] = [new AbortController(), new AbortController()];
+      const first = reads.read("k", load, () => undefined, a.signal);
+      const second = reads.read("k", load, () => undefined, b.signal);
+
+      a.abort(new Error("first client gone"));
+      await expect(first).rejects.toThrow("first client gone");
+      expect(signals).toHaveLength(1);
+      expect(signals[0]!.aborted).toBe(false);
+
+      b.abort(new Error("second client gone"));
+      await expect(second).rejects.toThrow("second client gone");
+      expect(signals[0]!.aborted).toBe(true);
+    });
+
+    it("leave nothing for a later read to join: it calls again", async () => {
+      const reads = new SharedReads(NO_CACHE);
+      const { signals, load } = hangingLoads();
+      const gone = new AbortController();
+      const abandoned = reads.read("k", load, () => undefined, gone.signal);
+      gone.abort(new Error("gone"));
+      await expect(abandoned).rejects.toThrow("gone");
+
+      const sources: ReadSource[] = [];
+      void reads.read("k", load, (source) => sources.push(source), new AbortController().signal);
+
+      expect(sources).toEqual(["called"]);
+      expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    });
+
+    it("never abort a call that a reader without a signal waits on", async () => {
+      const reads = new SharedReads(NO_CACHE);
+      const { signals, load } = hangingLoads();
+      const gone = new AbortController();
+      void reads.read("k", load, () => undefined);
+      const leaving = reads.read("k", load, () => undefined, gone.signal);
+
+      gone.abort(new Error("gone"));
+
+      await expect(leaving).rejects.toThrow("gone");
+      expect(signals[0]!.aborted).toBe(false);
+    });
+
+    it("refuse at once when their signal is already aborted", async () => {
+      const reads = new SharedReads(NO_CACHE);
+      const { signals, load } = hangingLoads();
+      const over = new AbortController();
+      over.abort(new Error("over"));
+
+      await expect(reads.read("k", load, () => undefined, over.signal)).rejects.toThrow("over");
+      expect(signals[0]!.aborted).toBe(true);
+    });
+  });
 });

@@ -31,5 +31,6 @@ export function createContext(
     ),
     partialErrors: [],
     projectConfig: (name) => upstreams.project(name),
+    fileScope: (name) => upstreams.fileScope(name),
   };
 }

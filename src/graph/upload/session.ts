@@ -1,5 +1,6 @@
 import type { S3Location } from "../../sources/s3/uri.js";
 import { parseS3Uri } from "../../sources/s3/uri.js";
+import { requireProjectFiles } from "../artifact/storage.js";
 import { badUserInput, notFound } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 
@@ -39,13 +40,17 @@ export function requireState(ctx: GraphContext) {
   return state;
 }
 
-/** The S3 prefix the gateway writes a project's uploads and promoted versions under. */
+/**
+ * The S3 prefix the gateway writes a project's uploads and promoted versions under; refused
+ * where it would reach into the gateway's own state.
+ */
 export function projectRoot(ctx: GraphContext, project: string): S3Location {
   const root = ctx.projectConfig(project).artifacts?.root;
   const location = root ? parseS3Uri(root) : null;
   if (!location) {
     throw badUserInput(`project "${project}" has no artifacts.root to write files to`, { project });
   }
+  requireProjectFiles(ctx, project, location, `the artifacts.root of project "${project}"`);
   return location;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { MlflowError } from "../../sources/mlflow/errors.js";
 import { storageUri } from "../../sources/storage/artifact-uri.js";
-import { storageOfVersion } from "../artifact/storage.js";
+import { requireVersionFiles, storageOfVersion } from "../artifact/storage.js";
 import { badUserInput } from "../common/errors.js";
 import { onceForKey } from "../common/idempotency.js";
 import { step } from "../common/step-error.js";
@@ -55,6 +55,7 @@ export class PromoteMutation {
         `the files of version ${from.version} of "${from.model}" are not in S3 the gateway can read`,
       );
     }
+    requireVersionFiles(ctx, version, storage);
     const scope = {
       mutation: "promoteVersion",
       project: to.project,

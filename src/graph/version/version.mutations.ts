@@ -1,7 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { RUN_ID } from "../../sources/mlflow/filter.js";
 import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
-import { parseS3Uri } from "../../sources/s3/uri.js";
 import { Deleted } from "../common/deleted.type.js";
 import { badUserInput } from "../common/errors.js";
 import { encodeId } from "../common/global-id.js";
@@ -10,7 +9,6 @@ import {
   checkAlias,
   checkDescription,
   checkModelName,
-  checkS3Source,
   checkStage,
   checkTag,
 } from "../common/validate.js";
@@ -19,6 +17,7 @@ import { loadModel } from "../model/load-model.js";
 import { Model } from "../model/model.type.js";
 import { requireProject } from "../project/project.lookup.js";
 import { registerUpload } from "../upload/register-upload.js";
+import { checkRunOfProject, checkSource } from "./check-source.js";
 import { loadSession } from "../upload/session.js";
 import { loadVersion } from "./load-version.js";
 import { registerVersion } from "./register.js";
@@ -46,24 +45,6 @@ async function reread(
 ): Promise<ModelVersion> {
   ctx.loaders.invalidate(project, model);
   return loadVersion(ctx, project, model, version);
-}
-
-/** A registry-only source must be an allowed S3 prefix that holds an MLmodel; runs:/ goes to MLflow. */
-async function checkSource(ctx: GraphContext, project: string, source: string): Promise<string> {
-  if (source.startsWith("runs:/")) return source;
-  if (!source.startsWith("s3://")) {
-    throw badUserInput(`source must be an s3:// prefix or a runs:/ URI, got "${source}"`);
-  }
-  const checked = checkS3Source(ctx.projectConfig(project), source);
-  const location = parseS3Uri(checked)!;
-  const mlmodel = await ctx.loaders.artifacts.objectStart.load({
-    location,
-    path: "MLmodel",
-    maxBytes: 1,
-  });
-  if (!mlmodel)
-    throw badUserInput(`source "${checked}" holds no MLmodel file, so it is not a model`);
-  return checked;
 }
 
 @Resolver(() => Version)
@@ -108,6 +89,7 @@ export class VersionMutations {
       }
       return onceForKey(ctx, scope, () => registerUpload(ctx, session, registration), done);
     }
+    if (input.runId) await checkRunOfProject(ctx, project, input.runId);
     const source = await checkSource(ctx, project, input.source!);
     return onceForKey(
       ctx,

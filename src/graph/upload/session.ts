@@ -22,7 +22,10 @@ export interface UploadSession {
   uploadId: string;
   project: string;
   model: string;
-  /** s3://… where the files are staged: `<artifacts.root>/uploads/<uploadId>`. */
+  /**
+   * s3://… of the upload's folder, `<artifacts.root>/uploads/<uploadId>`: clients PUT under
+   * `staged/`, completeUpload verifies the copy it makes under `verified/`, which no URL reaches.
+   */
   staging: string;
   files: UploadFile[];
   createdAt: string;
@@ -33,6 +36,21 @@ export interface UploadSession {
 }
 
 const sessionPath = (uploadId: string) => `uploads/${uploadId}.json`;
+
+const below = (location: S3Location, name: string): S3Location => ({
+  bucket: location.bucket,
+  prefix: [location.prefix, name].filter(Boolean).join("/"),
+});
+
+/** The upload's folder: everything it staged or verified, removed as a whole. */
+export const folderOf = (session: UploadSession): S3Location => parseS3Uri(session.staging)!;
+
+/** Where clients PUT the files (presigned URLs): theirs to write until the URLs expire. */
+export const stagedOf = (session: UploadSession): S3Location => below(folderOf(session), "staged");
+
+/** The copy completeUpload verified, written only by the gateway: what a version is made from. */
+export const verifiedOf = (session: UploadSession): S3Location =>
+  below(folderOf(session), "verified");
 
 export function requireState(ctx: GraphContext) {
   const state = ctx.loaders.state;

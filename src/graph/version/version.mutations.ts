@@ -4,7 +4,7 @@ import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.j
 import { Deleted } from "../common/deleted.type.js";
 import { badUserInput } from "../common/errors.js";
 import { encodeId } from "../common/global-id.js";
-import { onceForKey } from "../common/idempotency.js";
+import { markerTags, onceForKey } from "../common/idempotency.js";
 import {
   checkAlias,
   checkDescription,
@@ -16,9 +16,10 @@ import type { GraphContext } from "../context.js";
 import { loadModel } from "../model/load-model.js";
 import { Model } from "../model/model.type.js";
 import { requireProject } from "../project/project.lookup.js";
-import { registerUpload } from "../upload/register-upload.js";
-import { checkRunOfProject, checkSource } from "./check-source.js";
+import { findRegistered, registerUpload } from "../upload/register-upload.js";
 import { loadSession } from "../upload/session.js";
+import { checkRunOfProject, checkSource } from "./check-source.js";
+import { type Created, findTaggedVersion } from "./find-created.js";
 import { loadVersion } from "./load-version.js";
 import { registerVersion } from "./register.js";
 import {
@@ -74,8 +75,8 @@ export class VersionMutations {
       key: input.idempotencyKey,
       input: { ...input, idempotencyKey: null },
     };
-    const done = (created: { model: string; number: number }) =>
-      reread(ctx, project, created.model, created.number);
+    const done = (created: Created) => reread(ctx, project, created.model, created.number);
+    if (input.runId) await checkRunOfProject(ctx, project, input.runId);
     if (input.uploadId != null) {
       const session = await loadSession(ctx, input.uploadId);
       if (session.project !== project || session.model !== model) {
@@ -87,15 +88,26 @@ export class VersionMutations {
       if (session.status !== "COMPLETED") {
         throw badUserInput(`upload "${session.uploadId}" is not completed yet`);
       }
-      return onceForKey(ctx, scope, () => registerUpload(ctx, session, registration), done);
+      return onceForKey(
+        ctx,
+        scope,
+        () => registerUpload(ctx, session, registration),
+        done,
+        () => findRegistered(ctx, session),
+      );
     }
-    if (input.runId) await checkRunOfProject(ctx, project, input.runId);
     const source = await checkSource(ctx, project, input.source!);
     return onceForKey(
       ctx,
       scope,
-      () => registerVersion(ctx, "createVersion", { ...registration, source }),
+      (marker) =>
+        registerVersion(ctx, "createVersion", {
+          ...registration,
+          source,
+          tags: [...tags, ...markerTags(marker)],
+        }),
       done,
+      (marker) => findTaggedVersion(ctx, project, model, marker),
     );
   }
 

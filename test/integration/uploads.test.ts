@@ -261,6 +261,111 @@ describe("uploads straight to S3", () => {
   });
 });
 
+describe("uploads that cannot be abused", () => {
+  const register = (uploadId: string) =>
+    gateway.query<{ createVersion: { number: number; source: string } }>(
+      `mutation ($id: String!) { createVersion(input: {
+        project: "target", model: "uploaded", uploadId: $id }) { number source } }`,
+      { id: uploadId },
+    );
+
+  /** An upload of an MLmodel and one data file, sent and completed. */
+  async function completed(data: Uint8Array) {
+    const { data: startData } = await start([
+      { path: "MLmodel", size: mlmodel.length, sha256: sha256(mlmodel) },
+      { path: "data.bin", size: data.length, sha256: sha256(data) },
+    ]);
+    const started = startData!.startUpload;
+    const done = await complete(
+      started.uploadId,
+      await send(started, { MLmodel: mlmodel, "data.bin": data }),
+    );
+    expect(done.data!.completeUpload.status).toBe("COMPLETED");
+    return started;
+  }
+
+  async function downloaded(version: number, path: string): Promise<Buffer> {
+    const { data } = await gateway.query<{
+      model: { version: { artifact: { downloadUrl: string } } };
+    }>(
+      `query ($n: Int!, $path: String!) { model(project: "target", name: "uploaded") {
+        version(number: $n) { artifact(path: $path) { downloadUrl } } } }`,
+      { n: version, path },
+    );
+    return Buffer.from(await (await fetch(data!.model.version.artifact.downloadUrl)).arrayBuffer());
+  }
+
+  it("refuses 800,000 part URLs, and a total over the cap, before any S3 call", async () => {
+    const huge = Array.from({ length: 1000 }, (_, i) => ({
+      path: `shard-${i}`,
+      size: 50 * 1024 ** 3,
+    }));
+    const bytes = await start(huge);
+    expect(codeOf(bytes)).toBe("BAD_USER_INPUT");
+    expect(bytes.errors![0]!.extensions).toMatchObject({ limit: 100 * 1024 ** 3 });
+    expect(bytes.extensions!.upstreamCalls!.total).toBe(0);
+    // 20 GiB in this gateway's 8 MiB parts is 2,560 URLs, over the 2,000 one upload gets.
+    const parts = await start([{ path: "weights.bin", size: 20 * 1024 ** 3 }]);
+    expect(parts.errors![0]!.message).toBe(
+      "an upload gets at most 2000 part URLs, these files need 2560",
+    );
+    expect(parts.extensions!.upstreamCalls!.total).toBe(0);
+  });
+
+  it("signs each upload URL for its declared length", async () => {
+    const { data } = await start([
+      { path: "MLmodel", size: mlmodel.length },
+      { path: "big.bin", size: 9 * MiB },
+    ]);
+    const started = data!.startUpload;
+    const signed = [started.files[0]!.url!, ...started.files[1]!.parts!.map((p) => p.url)];
+    for (const url of signed) {
+      expect(new URL(url).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;host");
+    }
+    await gateway.query(
+      `mutation ($id: ID!) { abortUpload(input: { uploadId: $id }) { uploadId } }`,
+      {
+        id: started.uploadId,
+      },
+    );
+  });
+
+  it("registers the bytes completeUpload verified, not bytes PUT to the staged URL after", async () => {
+    const original = randomBytes(4096);
+    const started = await completed(original);
+    const swapped = randomBytes(original.length);
+    const url = started.files.find((f) => f.path === "data.bin")!.url!;
+    // The URL still works until it expires: S3 stores the swap in the staged prefix.
+    expect((await fetch(url, { method: "PUT", body: swapped })).status).toBe(200);
+
+    const { data, errors } = await register(started.uploadId);
+    expect(errors).toBeUndefined();
+    const registered = await downloaded(data!.createVersion.number, "data.bin");
+    expect(registered.equals(original)).toBe(true);
+    expect(registered.equals(swapped)).toBe(false);
+  });
+
+  it("registers once when createVersion of one upload runs five times at once", async () => {
+    const body = randomBytes(6 * MiB);
+    const started = await completed(body);
+    const before = await extra.versionCount("uploaded");
+    const answers = await Promise.all(Array.from({ length: 5 }, () => register(started.uploadId)));
+
+    const numbers = answers.filter((a) => !a.errors).map((a) => a.data!.createVersion.number);
+    expect(numbers.length).toBeGreaterThan(0);
+    expect(new Set(numbers).size).toBe(1);
+    for (const lost of answers.filter((a) => a.errors)) {
+      expect(codeOf(lost)).toBe("CONFLICT");
+      expect(lost.errors![0]!.message).toMatch(/createVersion of upload ".+" is still running/);
+    }
+    expect(await extra.versionCount("uploaded")).toBe(before + 1);
+    // The losers removed nothing: the version's files are whole, and a retry is that version.
+    expect((await downloaded(numbers[0]!, "data.bin")).equals(body)).toBe(true);
+    expect((await register(started.uploadId)).data!.createVersion.number).toBe(numbers[0]);
+    expect(await leftUnder(stagingPrefix(started))).toBe(0);
+  });
+});
+
 describe("promoteVersion across MLflow servers", () => {
   const promote = (to: string) =>
     gateway.query<{

@@ -37,6 +37,8 @@ export async function startExtraProject(
         timeoutMs: options.timeoutMs ?? 5000,
         concurrency: 8,
       },
+      // The server's --artifacts-destination (stack.py): where this project's files are.
+      artifacts: { destination: `s3://${testStack().state.s3.bucket}/${name}` },
     },
   };
 }

@@ -34,6 +34,14 @@ export interface OnceScope {
   label?: string;
 }
 
+/** How a retry recovers what an attempt that failed uncertainly may have created. */
+export interface Recovery<R> {
+  /** What an attempt whose create was given this marker created, or null if it made nothing. */
+  find(marker: string): Promise<R | null>;
+  /** Takes the marker off what was created, once the record holds it and it is not needed. */
+  untag?(result: R): Promise<void>;
+}
+
 const conflict = (scope: OnceScope, why: string) =>
   userError(
     ErrorCode.CONFLICT,
@@ -47,15 +55,16 @@ const conflict = (scope: OnceScope, why: string) =>
  *
  * `create` gets a marker (null without a key) to tag what it creates with. When it fails in a
  * way that leaves unknown whether MLflow committed (a timeout), the claim is kept as `unknown`
- * rather than dropped, and the next attempt first asks `find` for what the failed one may have
- * created: found, it is returned, not made twice. Without `find` the claim is dropped.
+ * rather than dropped, and the next attempt first asks `recovery.find` for what the failed one
+ * may have created: found, it is returned, not made twice. Without `recovery` the claim is
+ * dropped. Once the record holds the result, the marker is taken off again (`untag`).
  */
 export async function onceForKey<R, T>(
   ctx: GraphContext,
   scope: OnceScope,
   create: (marker: string | null) => Promise<R>,
   reread: (result: R) => Promise<T>,
-  find?: (marker: string) => Promise<R | null>,
+  recovery?: Recovery<R>,
 ): Promise<T> {
   if (!scope.key) return reread(await create(null));
   const state = ctx.loaders.state;
@@ -69,6 +78,12 @@ export async function onceForKey<R, T>(
     state: "pending",
     claimedAt: Date.now(),
   };
+  const settle = async (created: R): Promise<T> => {
+    await state.put(path, { ...claim, state: "done", result: created } satisfies IdempotencyRecord);
+    // A marker left behind (the untag failed) is harmless: the record answers every retry.
+    await recovery?.untag?.(created).catch(() => undefined);
+    return reread(created);
+  };
   if (!(await state.put(path, claim, { onlyIfAbsent: true }))) {
     const found = await state.read<IdempotencyRecord>(path);
     const record = found?.value;
@@ -81,11 +96,8 @@ export async function onceForKey<R, T>(
       throw conflict(scope, "is still running");
     }
     // The earlier attempt failed uncertainly or died: what it may have made comes first.
-    const earlier = find ? await find(marker) : null;
-    if (earlier !== null) {
-      await state.put(path, { ...claim, state: "done", result: earlier });
-      return reread(earlier);
-    }
+    const earlier = recovery ? await recovery.find(marker) : null;
+    if (earlier !== null) return settle(earlier);
     if (!(await state.put(path, claim, { ifMatch: found.etag }))) {
       throw conflict(scope, "was taken over by another request");
     }
@@ -94,12 +106,11 @@ export async function onceForKey<R, T>(
   try {
     result = await create(marker);
   } catch (error) {
-    const keep = find !== undefined && outcomeUnknown(error);
+    const keep = recovery !== undefined && outcomeUnknown(error);
     // Kept, the next attempt looks for what this one may have made; dropped, it tries again.
-    const settle = keep ? state.put(path, { ...claim, state: "unknown" }) : state.delete(path);
-    await settle.catch(() => undefined);
+    const release = keep ? state.put(path, { ...claim, state: "unknown" }) : state.delete(path);
+    await release.catch(() => undefined);
     throw error;
   }
-  await state.put(path, { ...claim, state: "done", result } satisfies IdempotencyRecord);
-  return reread(result);
+  return settle(result);
 }

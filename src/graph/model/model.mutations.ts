@@ -52,11 +52,14 @@ export class ModelMutations {
         return { name };
       },
       (created) => afterWrite(ctx, project, created.name),
-      async (marker) => {
-        ctx.loaders.invalidate(project, name);
-        const model = await ctx.loaders.model.load({ project, name });
-        const ours = model?.tags.some((t) => t.key === IDEMPOTENCY_TAG && t.value === marker);
-        return ours ? { name } : null;
+      {
+        async find(marker) {
+          ctx.loaders.invalidate(project, name);
+          const model = await ctx.loaders.model.load({ project, name });
+          const ours = model?.tags.some((t) => t.key === IDEMPOTENCY_TAG && t.value === marker);
+          return ours ? { name } : null;
+        },
+        untag: () => ctx.loaders.writer(project).deleteModelTag(name, IDEMPOTENCY_TAG),
       },
     );
   }

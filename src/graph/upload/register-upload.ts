@@ -82,9 +82,11 @@ export function registerUpload(
     scope,
     async () => settle(ctx, session, await copyAndRegister(ctx, session, registration)),
     async (created) => created,
-    async () => {
-      const found = await findRegistered(ctx, session);
-      return found ? settle(ctx, session, found) : null;
+    {
+      async find() {
+        const found = await findRegistered(ctx, session);
+        return found ? settle(ctx, session, found) : null;
+      },
     },
   );
 }

@@ -7,11 +7,24 @@ import { badUserInput } from "../common/errors.js";
 import { checkS3Source } from "../common/validate.js";
 import type { GraphContext } from "../context.js";
 
+/**
+ * The run a version records: `runId`, or the run of a `runs:/` source (MLflow wants both to
+ * name the same run). Checked for shape only; checkRunOfProject asks MLflow.
+ */
+export function runIdOf(source: string | null | undefined, runId: string | null | undefined) {
+  const ofSource = source ? parseRunsUri(source)?.runId : undefined;
+  if (ofSource && runId && ofSource !== runId) {
+    throw badUserInput(`runId "${runId}" is not the run of source "${source}"`);
+  }
+  const id = runId || ofSource || null;
+  if (id !== null && !RUN_ID.test(id)) {
+    throw badUserInput(`runId must be 32 lowercase hex characters, got "${id}"`);
+  }
+  return id;
+}
+
 /** A run of this project, by this project's MLflow: a run id of another server is refused. */
 export async function checkRunOfProject(ctx: GraphContext, project: string, runId: string) {
-  if (!RUN_ID.test(runId)) {
-    throw badUserInput(`runId must be 32 lowercase hex characters, got "${runId}"`);
-  }
   const run = await ctx.loaders.run.load({ project, runId });
   if (!run) throw badUserInput(`run "${runId}" is not a run of project "${project}"`, { project });
   return run;

@@ -41,3 +41,7 @@ export const findVersionFrom = (
   model: string,
   source: string,
 ) => findVersion(ctx, project, model, (v) => v.source === source);
+
+/** Takes the idempotency marker off a version once its record holds it. */
+export const untagVersion = (ctx: GraphContext, project: string, created: Created) =>
+  ctx.loaders.writer(project).deleteVersionTag(created.model, created.number, IDEMPOTENCY_TAG);

@@ -11,7 +11,7 @@ import { checkAlias, checkModelName } from "../common/validate.js";
 import type { GraphContext } from "../context.js";
 import { requireProject } from "../project/project.lookup.js";
 import { projectRoot } from "../upload/session.js";
-import { findTaggedVersion } from "./find-created.js";
+import { findTaggedVersion, untagVersion } from "./find-created.js";
 import { loadVersion } from "./load-version.js";
 import { PromoteVersionInput } from "./promote.inputs.js";
 import { registerVersion } from "./register.js";
@@ -120,7 +120,10 @@ export class PromoteMutation {
         ctx.loaders.invalidate(to.project, created.model);
         return loadVersion(ctx, to.project, created.model, created.number);
       },
-      (marker) => findTaggedVersion(ctx, to.project, to.model, marker),
+      {
+        find: (marker) => findTaggedVersion(ctx, to.project, to.model, marker),
+        untag: (created) => untagVersion(ctx, to.project, created),
+      },
     );
   }
 }

@@ -1,5 +1,4 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
-import { RUN_ID } from "../../sources/mlflow/filter.js";
 import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
 import { Deleted } from "../common/deleted.type.js";
 import { badUserInput } from "../common/errors.js";
@@ -18,8 +17,8 @@ import { Model } from "../model/model.type.js";
 import { requireProject } from "../project/project.lookup.js";
 import { findRegistered, registerUpload } from "../upload/register-upload.js";
 import { loadSession } from "../upload/session.js";
-import { checkRunOfProject, checkSource } from "./check-source.js";
-import { type Created, findTaggedVersion } from "./find-created.js";
+import { checkRunOfProject, checkSource, runIdOf } from "./check-source.js";
+import { type Created, findTaggedVersion, untagVersion } from "./find-created.js";
 import { loadVersion } from "./load-version.js";
 import { registerVersion } from "./register.js";
 import {
@@ -62,13 +61,11 @@ export class VersionMutations {
     const tags = (input.tags ?? []).map((t) => checkTag(t.key, t.value));
     const aliases = (input.aliases ?? []).map(checkAlias);
     const description = checkDescription(input.description);
-    if (input.runId && !RUN_ID.test(input.runId)) {
-      throw badUserInput(`runId must be 32 lowercase hex characters, got "${input.runId}"`);
-    }
     if ((input.source == null) === (input.uploadId == null)) {
       throw badUserInput("give exactly one of source and uploadId");
     }
-    const registration = { project, model, runId: input.runId, description, tags, aliases };
+    const runId = runIdOf(input.source, input.runId);
+    const registration = { project, model, runId, description, tags, aliases };
     const scope = {
       mutation: "createVersion",
       project,
@@ -76,7 +73,7 @@ export class VersionMutations {
       input: { ...input, idempotencyKey: null },
     };
     const done = (created: Created) => reread(ctx, project, created.model, created.number);
-    if (input.runId) await checkRunOfProject(ctx, project, input.runId);
+    if (runId) await checkRunOfProject(ctx, project, runId);
     if (input.uploadId != null) {
       const session = await loadSession(ctx, input.uploadId);
       if (session.project !== project || session.model !== model) {
@@ -88,13 +85,9 @@ export class VersionMutations {
       if (session.status !== "COMPLETED") {
         throw badUserInput(`upload "${session.uploadId}" is not completed yet`);
       }
-      return onceForKey(
-        ctx,
-        scope,
-        () => registerUpload(ctx, session, registration),
-        done,
-        () => findRegistered(ctx, session),
-      );
+      return onceForKey(ctx, scope, () => registerUpload(ctx, session, registration), done, {
+        find: () => findRegistered(ctx, session),
+      });
     }
     const source = await checkSource(ctx, project, input.source!);
     return onceForKey(
@@ -107,7 +100,10 @@ export class VersionMutations {
           tags: [...tags, ...markerTags(marker)],
         }),
       done,
-      (marker) => findTaggedVersion(ctx, project, model, marker),
+      {
+        find: (marker) => findTaggedVersion(ctx, project, model, marker),
+        untag: (created) => untagVersion(ctx, project, created),
+      },
     );
   }
 

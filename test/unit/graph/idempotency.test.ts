@@ -59,9 +59,14 @@ function flakyMlflow() {
       }
       return { n: created.length };
     },
-    async find(marker: string) {
-      const found = created.find((c) => c.marker === marker);
-      return found ? { n: found.n } : null;
+    recovery: {
+      async find(marker: string) {
+        const found = created.find((c) => c.marker === marker);
+        return found ? { n: found.n } : null;
+      },
+      async untag(result: { n: number }) {
+        created[result.n - 1]!.marker = null;
+      },
     },
   };
 }
@@ -108,7 +113,7 @@ describe("onceForKey", () => {
   it("returns what a timed-out attempt created instead of creating it again", async () => {
     const { ctx, record } = memoryState();
     const mlflow = flakyMlflow();
-    const run = () => onceForKey(ctx, scope({ a: 1 }), mlflow.create, same, mlflow.find);
+    const run = () => onceForKey(ctx, scope({ a: 1 }), mlflow.create, same, mlflow.recovery);
 
     mlflow.timeOutNextAnswer();
     await expect(run()).rejects.toMatchObject({ extensions: { code: "UPSTREAM_TIMEOUT" } });
@@ -118,7 +123,7 @@ describe("onceForKey", () => {
 
     expect(await run()).toEqual({ n: 1 });
     expect(await run()).toEqual({ n: 1 });
-    expect(mlflow.created).toHaveLength(1);
+    expect(mlflow.created).toEqual([{ n: 1, marker: null }]);
     expect(record()).toMatchObject({ state: "done", result: { n: 1 } });
   });
 
@@ -128,12 +133,12 @@ describe("onceForKey", () => {
     const lost = async () => {
       throw userError(ErrorCode.UPSTREAM_TIMEOUT, "timed out before MLflow had it");
     };
-    await expect(onceForKey(ctx, scope({ a: 1 }), lost, same, mlflow.find)).rejects.toThrow(
+    await expect(onceForKey(ctx, scope({ a: 1 }), lost, same, mlflow.recovery)).rejects.toThrow(
       "timed out",
     );
     const retries = await Promise.allSettled(
       Array.from({ length: 5 }, () =>
-        onceForKey(ctx, scope({ a: 1 }), mlflow.create, same, mlflow.find),
+        onceForKey(ctx, scope({ a: 1 }), mlflow.create, same, mlflow.recovery),
       ),
     );
     expect(mlflow.created).toHaveLength(1);
@@ -145,12 +150,18 @@ describe("onceForKey", () => {
     }
   });
 
-  it("tags what it creates with the key's marker, and nothing without a key", async () => {
+  it("tags what it creates with the key's marker until the record holds it", async () => {
     const { ctx } = memoryState();
     const mlflow = flakyMlflow();
-    await onceForKey(ctx, scope({ a: 1 }), mlflow.create, same, mlflow.find);
-    await onceForKey(ctx, { ...scope({ a: 1 }), key: null }, mlflow.create, same, mlflow.find);
-    expect(mlflow.created[0]!.marker).toMatch(/^[0-9a-f]{64}$/);
-    expect(mlflow.created[1]!.marker).toBeNull();
+    const markers: (string | null)[] = [];
+    const create = (marker: string | null) => {
+      markers.push(marker);
+      return mlflow.create(marker);
+    };
+    await onceForKey(ctx, scope({ a: 1 }), create, same, mlflow.recovery);
+    await onceForKey(ctx, { ...scope({ a: 1 }), key: null }, create, same, mlflow.recovery);
+    expect(markers[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(markers[1]).toBeNull();
+    expect(mlflow.created.map((c) => c.marker)).toEqual([null, null]);
   });
 });

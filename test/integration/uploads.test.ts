@@ -1,16 +1,19 @@
-import { createHash, randomBytes } from "node:crypto";
-import {
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { randomBytes } from "node:crypto";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Config } from "../../src/config/schema.js";
 import { startExtraProject } from "../support/extra-project.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { stackS3 } from "../support/s3.js";
 import { stackConfig } from "../support/stack.js";
+import {
+  mlmodel,
+  objectsLeft,
+  sha256,
+  type Started,
+  stagingPrefix,
+  uploadClient,
+} from "../support/uploads.js";
 
 // Uploads and promotions land on a server of this file's own (project "target").
 const MiB = 1024 * 1024;
@@ -39,74 +42,14 @@ afterAll(async () => {
   s3?.destroy();
 });
 
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) =>
   r.errors?.[0]?.extensions?.code;
-
-/** What is left under a prefix of the stack's bucket: objects and open multipart uploads. */
-async function leftUnder(prefix: string): Promise<number> {
-  const objects = await s3.send(new ListObjectsV2Command({ Bucket: "mlflow", Prefix: prefix }));
-  const uploads = await s3.send(
-    new ListMultipartUploadsCommand({ Bucket: "mlflow", Prefix: prefix }),
-  );
-  return (objects.KeyCount ?? 0) + (uploads.Uploads?.length ?? 0);
-}
-
-interface Started {
-  uploadId: string;
-  staging: string;
-  files: {
-    path: string;
-    url: string | null;
-    partSize: number | null;
-    parts: { partNumber: number; url: string }[] | null;
-  }[];
-}
-
-const mlmodel = Buffer.from(
-  "flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\nmlflow_version: 3.17.2\n",
-);
-
-async function start(files: { path: string; size: number; sha256?: string }[], model = "uploaded") {
-  return gateway.query<{ startUpload: Started }>(
-    `mutation ($input: StartUploadInput!) { startUpload(input: $input) {
-      uploadId staging files { path url partSize parts { partNumber url } } } }`,
-    { input: { project: "target", model, files } },
-  );
-}
-
-/** Sends each file's bytes to its presigned URLs, as a client would; returns the part ETags. */
-async function send(started: Started, bodies: Record<string, Uint8Array>, skipPart?: number) {
-  const parts: { path: string; parts: { partNumber: number; etag: string }[] }[] = [];
-  for (const file of started.files) {
-    const body = bodies[file.path]!;
-    if (file.url) {
-      expect((await fetch(file.url, { method: "PUT", body })).status).toBe(200);
-      continue;
-    }
-    const etags = [];
-    for (const part of file.parts!) {
-      if (part.partNumber === skipPart) continue;
-      const chunk = body.subarray(
-        (part.partNumber - 1) * file.partSize!,
-        part.partNumber * file.partSize!,
-      );
-      const response = await fetch(part.url, { method: "PUT", body: chunk });
-      expect(response.status).toBe(200);
-      etags.push({ partNumber: part.partNumber, etag: response.headers.get("etag")! });
-    }
-    parts.push({ path: file.path, parts: etags });
-  }
-  return parts;
-}
-
-const complete = (uploadId: string, parts: object[]) =>
-  gateway.query<{ completeUpload: { status: string } }>(
-    `mutation ($input: CompleteUploadInput!) { completeUpload(input: $input) { status } }`,
-    { input: { uploadId, parts } },
-  );
-
-const stagingPrefix = (started: Started) => started.staging.replace("s3://mlflow/", "") + "/";
+const client = () => uploadClient(gateway, "target");
+const start = (files: { path: string; size: number; sha256?: string }[]) => client().start(files);
+const send = (started: Started, bodies: Record<string, Uint8Array>, skipPart?: number) =>
+  client().send(started, bodies, skipPart);
+const complete = (uploadId: string, parts: object[]) => client().complete(uploadId, parts);
+const leftUnder = (prefix: string) => objectsLeft(s3, prefix);
 
 describe("uploads straight to S3", () => {
   beforeAll(async () => {
@@ -258,111 +201,6 @@ describe("uploads straight to S3", () => {
     const response = await start(files as { path: string; size: number }[]);
     expect(codeOf(response)).toBe("BAD_USER_INPUT");
     expect(await leftUnder("target/registry-graph/uploads/")).toBe(0);
-  });
-});
-
-describe("uploads that cannot be abused", () => {
-  const register = (uploadId: string) =>
-    gateway.query<{ createVersion: { number: number; source: string } }>(
-      `mutation ($id: String!) { createVersion(input: {
-        project: "target", model: "uploaded", uploadId: $id }) { number source } }`,
-      { id: uploadId },
-    );
-
-  /** An upload of an MLmodel and one data file, sent and completed. */
-  async function completed(data: Uint8Array) {
-    const { data: startData } = await start([
-      { path: "MLmodel", size: mlmodel.length, sha256: sha256(mlmodel) },
-      { path: "data.bin", size: data.length, sha256: sha256(data) },
-    ]);
-    const started = startData!.startUpload;
-    const done = await complete(
-      started.uploadId,
-      await send(started, { MLmodel: mlmodel, "data.bin": data }),
-    );
-    expect(done.data!.completeUpload.status).toBe("COMPLETED");
-    return started;
-  }
-
-  async function downloaded(version: number, path: string): Promise<Buffer> {
-    const { data } = await gateway.query<{
-      model: { version: { artifact: { downloadUrl: string } } };
-    }>(
-      `query ($n: Int!, $path: String!) { model(project: "target", name: "uploaded") {
-        version(number: $n) { artifact(path: $path) { downloadUrl } } } }`,
-      { n: version, path },
-    );
-    return Buffer.from(await (await fetch(data!.model.version.artifact.downloadUrl)).arrayBuffer());
-  }
-
-  it("refuses 800,000 part URLs, and a total over the cap, before any S3 call", async () => {
-    const huge = Array.from({ length: 1000 }, (_, i) => ({
-      path: `shard-${i}`,
-      size: 50 * 1024 ** 3,
-    }));
-    const bytes = await start(huge);
-    expect(codeOf(bytes)).toBe("BAD_USER_INPUT");
-    expect(bytes.errors![0]!.extensions).toMatchObject({ limit: 100 * 1024 ** 3 });
-    expect(bytes.extensions!.upstreamCalls!.total).toBe(0);
-    // 20 GiB in this gateway's 8 MiB parts is 2,560 URLs, over the 2,000 one upload gets.
-    const parts = await start([{ path: "weights.bin", size: 20 * 1024 ** 3 }]);
-    expect(parts.errors![0]!.message).toBe(
-      "an upload gets at most 2000 part URLs, these files need 2560",
-    );
-    expect(parts.extensions!.upstreamCalls!.total).toBe(0);
-  });
-
-  it("signs each upload URL for its declared length", async () => {
-    const { data } = await start([
-      { path: "MLmodel", size: mlmodel.length },
-      { path: "big.bin", size: 9 * MiB },
-    ]);
-    const started = data!.startUpload;
-    const signed = [started.files[0]!.url!, ...started.files[1]!.parts!.map((p) => p.url)];
-    for (const url of signed) {
-      expect(new URL(url).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;host");
-    }
-    await gateway.query(
-      `mutation ($id: ID!) { abortUpload(input: { uploadId: $id }) { uploadId } }`,
-      {
-        id: started.uploadId,
-      },
-    );
-  });
-
-  it("registers the bytes completeUpload verified, not bytes PUT to the staged URL after", async () => {
-    const original = randomBytes(4096);
-    const started = await completed(original);
-    const swapped = randomBytes(original.length);
-    const url = started.files.find((f) => f.path === "data.bin")!.url!;
-    // The URL still works until it expires: S3 stores the swap in the staged prefix.
-    expect((await fetch(url, { method: "PUT", body: swapped })).status).toBe(200);
-
-    const { data, errors } = await register(started.uploadId);
-    expect(errors).toBeUndefined();
-    const registered = await downloaded(data!.createVersion.number, "data.bin");
-    expect(registered.equals(original)).toBe(true);
-    expect(registered.equals(swapped)).toBe(false);
-  });
-
-  it("registers once when createVersion of one upload runs five times at once", async () => {
-    const body = randomBytes(6 * MiB);
-    const started = await completed(body);
-    const before = await extra.versionCount("uploaded");
-    const answers = await Promise.all(Array.from({ length: 5 }, () => register(started.uploadId)));
-
-    const numbers = answers.filter((a) => !a.errors).map((a) => a.data!.createVersion.number);
-    expect(numbers.length).toBeGreaterThan(0);
-    expect(new Set(numbers).size).toBe(1);
-    for (const lost of answers.filter((a) => a.errors)) {
-      expect(codeOf(lost)).toBe("CONFLICT");
-      expect(lost.errors![0]!.message).toMatch(/createVersion of upload ".+" is still running/);
-    }
-    expect(await extra.versionCount("uploaded")).toBe(before + 1);
-    // The losers removed nothing: the version's files are whole, and a retry is that version.
-    expect((await downloaded(numbers[0]!, "data.bin")).equals(body)).toBe(true);
-    expect((await register(started.uploadId)).data!.createVersion.number).toBe(numbers[0]);
-    expect(await leftUnder(stagingPrefix(started))).toBe(0);
   });
 });
 

@@ -37,7 +37,8 @@ export class PromoteMutation {
     description:
       "Copies a version's files server-side in S3 into the target project's root and registers " +
       "them there, with tags recording its origin; works across MLflow servers. Nothing is left " +
-      "half-made: a failed step removes the copy (and a model it created).",
+      "half-made: a failed step removes the copy (and a model it created), unless MLflow may " +
+      "have registered it (a timeout): then a retry with the same idempotencyKey returns it.",
   })
   async promoteVersion(
     @Arg("input", () => PromoteVersionInput) input: PromoteVersionInput,

@@ -340,6 +340,10 @@ def gateway_yaml(moto_port: int, servers: list[dict]) -> str:
         lines += ["      timeoutMs: 5000", "    artifacts:"]
         if s["mode"] == "proxied":  # what mlflow-artifacts:/ maps to
             lines += [f"      destination: {s['artifactsDestination']}"]
+        else:  # the server's --default-artifact-root: where its runs and models keep their files
+            own = s["artifactsDestination"]
+            own += f"/workspaces/{s['workspace']}" if s.get("workspace") else ""
+            lines += [f"      allowedSources: [{own}]"]
         # Where the gateway writes this project's uploads and promoted versions.
         root = f"{s['artifactsDestination']}/registry-graph"
         lines += [f"      root: {root}/{s['workspace']}" if s.get("workspace") else f"      root: {root}"]

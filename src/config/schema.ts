@@ -61,7 +61,8 @@ const project = z.strictObject({
       destination: s3Uri.optional(),
       // Where the gateway writes this project's uploads and promoted versions.
       root: s3Uri.optional(),
-      // Prefixes a registry-only version's source may lie under; by default root and destination.
+      // Further prefixes the project's files lie under (beside destination and root), e.g. a
+      // --default-artifact-root; the gateway reads, copies and registers nowhere else.
       allowedSources: z.array(s3Uri).optional(),
     })
     .optional(),
@@ -140,6 +141,16 @@ const uploads = z.strictObject({
     .max(5 * 1024 * 1024 * MiB)
     .default(50 * 1024 * MiB),
   maxFiles: z.int().min(1).max(10_000).default(1000),
+  // All files of one upload together: what one session may make S3 store before it is
+  // verified (two files at maxFileBytes).
+  maxUploadBytes: z
+    .int()
+    .min(1)
+    .default(100 * 1024 * MiB),
+  // Presigned URLs one upload gets (one per single-PUT file, one per part): bounds the answer
+  // (~560 bytes a URL) and the signing (~0.5 ms of CPU a URL with the SDK's presigner).
+  // maxUploadBytes in partSizeBytes parts is 1,600 of them.
+  maxParts: z.int().min(1).max(100_000).default(2000),
   // How long the presigned upload URLs live; an upload not completed by then is abandoned.
   urlExpirySeconds: z.int().min(60).max(604_800).default(3600),
 });

@@ -6,6 +6,7 @@ import type {
   UploadsConfig,
 } from "../config/schema.js";
 import type { Loaders } from "../loaders/index.js";
+import type { FileScope } from "../sources/storage/project-files.js";
 import type { StorageHints } from "./artifact/storage-hints.js";
 
 /** What every resolver gets: this request's loaders, the known projects, and limits. */
@@ -25,4 +26,6 @@ export interface GraphContext {
   partialErrors: GraphQLError[];
   /** A known project's configuration (requireProject first). */
   projectConfig(name: string): ProjectConfig;
+  /** Where a known project's files may be: its prefixes, never the gateway's state. */
+  fileScope(name: string): FileScope;
 }

@@ -33,5 +33,6 @@ export function createContext(
     ),
     partialErrors: [],
     projectConfig: (name) => upstreams.project(name),
+    fileScope: (name) => upstreams.fileScope(name),
   };
 }

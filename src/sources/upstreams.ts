@@ -4,10 +4,12 @@ import { MlflowTransport } from "./mlflow/transport.js";
 import { createS3Client } from "./s3/client.js";
 import { parseS3Uri, type S3Location } from "./s3/uri.js";
 import type { SharedReadsOptions } from "./shared-reads.js";
+import { type FileScope, fileScopeOf } from "./storage/project-files.js";
 
 /** Every upstream the config names, built once at start and shared by all requests. */
 export class Upstreams {
   private readonly mlflowByProject: Map<string, MlflowTransport>;
+  private readonly fileScopes: Map<string, FileScope>;
 
   constructor(
     readonly projects: readonly ProjectConfig[],
@@ -19,6 +21,7 @@ export class Upstreams {
     this.mlflowByProject = new Map(
       projects.map((p) => [p.name, new MlflowTransport(p, mlflowReads)]),
     );
+    this.fileScopes = new Map(projects.map((p) => [p.name, fileScopeOf(p, stateRoot)]));
   }
 
   static fromConfig(config: Config): Upstreams {
@@ -34,6 +37,13 @@ export class Upstreams {
     const project = this.projects.find((p) => p.name === name);
     if (!project) throw new Error(`no project "${name}"`);
     return project;
+  }
+
+  /** Where a project's files may be read, listed, presigned, copied and written. */
+  fileScope(project: string): FileScope {
+    const scope = this.fileScopes.get(project);
+    if (!scope) throw new Error(`no project "${project}"`);
+    return scope;
   }
 
   mlflow(project: string): MlflowTransport {

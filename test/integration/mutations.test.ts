@@ -154,7 +154,7 @@ describe("version mutations", () => {
     [
       "a bucket or prefix the project may not use",
       `source: "s3://mlflow/fraud/anything"`,
-      /outside what project "writes" may use/,
+      /is outside the files of project "writes"/,
     ],
     [
       "a sibling prefix that only starts the same",

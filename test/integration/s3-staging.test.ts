@@ -78,7 +78,7 @@ describe("uploads through presigned URLs", () => {
     const location = fresh("put");
     const body = "a model card, uploaded straight to S3\n";
 
-    const url = await store.presignPut(location, "README + notes.md", 60);
+    const url = await store.presignPut(location, "README + notes.md", Buffer.byteLength(body), 60);
     expect(calls.total).toBe(0);
     const response = await fetch(url, { method: "PUT", body });
     expect(response.status).toBe(200);
@@ -105,7 +105,8 @@ describe("uploads through presigned URLs", () => {
     const uploadId = await store.createMultipart(location, "model.bin");
     const parts = await Promise.all(
       slices.map(async (slice, index) => {
-        const url = await store.presignPart(location, "model.bin", uploadId, index + 1, 60);
+        const part = { number: index + 1, size: slice.length };
+        const url = await store.presignPart(location, "model.bin", uploadId, part, 60);
         const response = await fetch(url, { method: "PUT", body: slice });
         expect(response.status).toBe(200);
         return { partNumber: index + 1, etag: response.headers.get("etag")! };
@@ -126,7 +127,13 @@ describe("uploads through presigned URLs", () => {
     const { staging: store } = staging();
     const location = fresh("abort");
     const uploadId = await store.createMultipart(location, "half.bin");
-    const url = await store.presignPart(location, "half.bin", uploadId, 1, 60);
+    const url = await store.presignPart(
+      location,
+      "half.bin",
+      uploadId,
+      { number: 1, size: MiB },
+      60,
+    );
     expect((await fetch(url, { method: "PUT", body: randomBytes(MiB) })).status).toBe(200);
     expect(await store.listMultipartUploads(location)).toEqual([
       { key: `${location.prefix}/half.bin`, uploadId },
@@ -253,6 +260,26 @@ describe("copyPrefix", () => {
     });
   });
 
+  it("copyFiles copies the files named and nothing else under the prefix", async () => {
+    const { staging: store, calls } = staging();
+    const from = fresh("files-from");
+    const to = fresh("files-to");
+    await seed(from);
+    const written = await store.copyFiles(from, to, [
+      { path: "MLmodel", size: 12 },
+      { path: "data/train set+v2.json", size: 11 },
+    ]);
+    expect(written).toEqual([`${to.prefix}/MLmodel`, `${to.prefix}/data/train set+v2.json`]);
+    expect(await keysUnder(to)).toEqual(written);
+    expect((await bytes(`${to.prefix}/MLmodel`)).toString()).toBe("flavors: {}\n");
+    // No listing: one CopyObject a file.
+    expect(calls.toJSON().byUpstream.s3).toBe(2);
+    await expect(store.copyFiles(from, to, [{ path: "absent", size: 1 }])).rejects.toMatchObject({
+      message: "S3 failed (NoSuchKey)",
+    });
+    expect(await keysUnder(to)).toEqual(written);
+  });
+
   it("refuses prefixes that overlap before any S3 call", async () => {
     const { staging: store, calls } = staging();
     const from = fresh("overlap");
@@ -260,6 +287,7 @@ describe("copyPrefix", () => {
       store.copyPrefix(from, { bucket, prefix: `${from.prefix}/promoted` }),
     ).rejects.toThrow(/overlap/);
     await expect(store.copyPrefix(from, from)).rejects.toThrow(/overlap/);
+    await expect(store.copyFiles(from, from, [{ path: "a", size: 1 }])).rejects.toThrow(/overlap/);
     await expect(store.deletePrefix({ bucket, prefix: "" })).rejects.toThrow(/root/);
     expect(calls.total).toBe(0);
   });

@@ -1,16 +1,19 @@
-import { createHash, randomBytes } from "node:crypto";
-import {
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { randomBytes } from "node:crypto";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Config } from "../../src/config/schema.js";
 import { startExtraProject } from "../support/extra-project.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { stackS3 } from "../support/s3.js";
 import { stackConfig } from "../support/stack.js";
+import {
+  mlmodel,
+  objectsLeft,
+  sha256,
+  type Started,
+  stagingPrefix,
+  uploadClient,
+} from "../support/uploads.js";
 
 // Uploads and promotions land on a server of this file's own (project "target").
 const MiB = 1024 * 1024;
@@ -39,74 +42,14 @@ afterAll(async () => {
   s3?.destroy();
 });
 
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const codeOf = (r: { errors?: { extensions?: Record<string, unknown> }[] }) =>
   r.errors?.[0]?.extensions?.code;
-
-/** What is left under a prefix of the stack's bucket: objects and open multipart uploads. */
-async function leftUnder(prefix: string): Promise<number> {
-  const objects = await s3.send(new ListObjectsV2Command({ Bucket: "mlflow", Prefix: prefix }));
-  const uploads = await s3.send(
-    new ListMultipartUploadsCommand({ Bucket: "mlflow", Prefix: prefix }),
-  );
-  return (objects.KeyCount ?? 0) + (uploads.Uploads?.length ?? 0);
-}
-
-interface Started {
-  uploadId: string;
-  staging: string;
-  files: {
-    path: string;
-    url: string | null;
-    partSize: number | null;
-    parts: { partNumber: number; url: string }[] | null;
-  }[];
-}
-
-const mlmodel = Buffer.from(
-  "flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\nmlflow_version: 3.17.2\n",
-);
-
-async function start(files: { path: string; size: number; sha256?: string }[], model = "uploaded") {
-  return gateway.query<{ startUpload: Started }>(
-    `mutation ($input: StartUploadInput!) { startUpload(input: $input) {
-      uploadId staging files { path url partSize parts { partNumber url } } } }`,
-    { input: { project: "target", model, files } },
-  );
-}
-
-/** Sends each file's bytes to its presigned URLs, as a client would; returns the part ETags. */
-async function send(started: Started, bodies: Record<string, Uint8Array>, skipPart?: number) {
-  const parts: { path: string; parts: { partNumber: number; etag: string }[] }[] = [];
-  for (const file of started.files) {
-    const body = bodies[file.path]!;
-    if (file.url) {
-      expect((await fetch(file.url, { method: "PUT", body })).status).toBe(200);
-      continue;
-    }
-    const etags = [];
-    for (const part of file.parts!) {
-      if (part.partNumber === skipPart) continue;
-      const chunk = body.subarray(
-        (part.partNumber - 1) * file.partSize!,
-        part.partNumber * file.partSize!,
-      );
-      const response = await fetch(part.url, { method: "PUT", body: chunk });
-      expect(response.status).toBe(200);
-      etags.push({ partNumber: part.partNumber, etag: response.headers.get("etag")! });
-    }
-    parts.push({ path: file.path, parts: etags });
-  }
-  return parts;
-}
-
-const complete = (uploadId: string, parts: object[]) =>
-  gateway.query<{ completeUpload: { status: string } }>(
-    `mutation ($input: CompleteUploadInput!) { completeUpload(input: $input) { status } }`,
-    { input: { uploadId, parts } },
-  );
-
-const stagingPrefix = (started: Started) => started.staging.replace("s3://mlflow/", "") + "/";
+const client = () => uploadClient(gateway, "target");
+const start = (files: { path: string; size: number; sha256?: string }[]) => client().start(files);
+const send = (started: Started, bodies: Record<string, Uint8Array>, skipPart?: number) =>
+  client().send(started, bodies, skipPart);
+const complete = (uploadId: string, parts: object[]) => client().complete(uploadId, parts);
+const leftUnder = (prefix: string) => objectsLeft(s3, prefix);
 
 describe("uploads straight to S3", () => {
   beforeAll(async () => {

@@ -39,6 +39,8 @@ export async function startExtraProject(
         maxResponseBytes: 16_777_216,
         maxPages: 100,
       },
+      // The server's --artifacts-destination (stack.py): where this project's files are.
+      artifacts: { destination: `s3://${testStack().state.s3.bucket}/${name}` },
     },
   };
 }

@@ -1,5 +1,8 @@
 import type { ModelVersion } from "../../sources/mlflow/types.js";
+import type { S3Location } from "../../sources/s3/uri.js";
 import { parseRunsUri, type Storage, storageOf } from "../../sources/storage/artifact-uri.js";
+import { outsideReason } from "../../sources/storage/project-files.js";
+import { forbidden } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 import { fullVersion, type VersionRoot } from "../version/version-root.js";
 import type { VersionRef } from "./storage-hints.js";
@@ -31,6 +34,29 @@ export async function storageOfVersion(
 }
 
 /**
+ * FORBIDDEN, with the reason, unless the location is among the project's files (and not the
+ * gateway's state): checked before any S3 call that lists, reads, presigns, copies or writes
+ * there. A version MLflow records as pointing elsewhere (registered straight through its API)
+ * keeps its source and storageUri, but its files are not the gateway's to serve.
+ */
+export function requireProjectFiles(
+  ctx: GraphContext,
+  project: string,
+  location: S3Location,
+  what = "these files",
+): void {
+  const reason = outsideReason(ctx.fileScope(project), location);
+  if (reason) throw forbidden(`no access to ${what}: ${reason}`, { project });
+}
+
+/** Files MLflow's own artifact proxy serves are that server's own; S3 ones are checked. */
+export function requireVersionFiles(ctx: GraphContext, version: ModelVersion, storage: Storage) {
+  if (storage.kind !== "s3") return;
+  const what = `the files of version ${version.number} of "${version.model}"`;
+  requireProjectFiles(ctx, version.project, storage.location, what);
+}
+
+/**
  * With prefetch on, starts `read` on the storage the version had last time (storage-hints.ts),
  * its outcome ignored: the field reads again once the version is in, and the loaders answer it
  * from this read when the storage is the same, as it is unless the version was registered
@@ -58,6 +84,13 @@ export async function locateVersion(
   readAhead(ctx, root, read);
   const version = await fullVersion(ctx, root);
   const storage = await storageOfVersion(ctx, version);
+  try {
+    if (storage) requireVersionFiles(ctx, version, storage);
+  } catch (error) {
+    ctx.storageHints.remember(version, null);
+    throw error;
+  }
+  // Only checked storage is remembered, so a read ahead never leaves the project's files.
   ctx.storageHints.remember(version, storage);
   return { version, storage };
 }

@@ -9,6 +9,7 @@ export const ErrorCode = {
   TOO_LARGE: "TOO_LARGE",
   ALREADY_EXISTS: "ALREADY_EXISTS",
   CONFLICT: "CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
   UPSTREAM_UNAVAILABLE: "UPSTREAM_UNAVAILABLE",
   UPSTREAM_TIMEOUT: "UPSTREAM_TIMEOUT",
   UPSTREAM_FORBIDDEN: "UPSTREAM_FORBIDDEN",
@@ -33,6 +34,9 @@ export const notFound = (message: string, extensions?: Record<string, unknown>) 
 
 export const badUserInput = (message: string, extensions?: Record<string, unknown>) =>
   userError(ErrorCode.BAD_USER_INPUT, message, extensions);
+
+export const forbidden = (message: string, extensions?: Record<string, unknown>) =>
+  userError(ErrorCode.FORBIDDEN, message, extensions);
 
 const codeByKind: Record<MlflowErrorKind, ErrorCode> = {
   UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,

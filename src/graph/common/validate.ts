@@ -1,6 +1,6 @@
-import type { ProjectConfig } from "../../config/schema.js";
-import { normalizeArtifactPath } from "../../sources/storage/artifact-path.js";
 import { parseS3Uri } from "../../sources/s3/uri.js";
+import { normalizeArtifactPath } from "../../sources/storage/artifact-path.js";
+import { type FileScope, outsideReason } from "../../sources/storage/project-files.js";
 import { badUserInput } from "./errors.js";
 
 // MLflow's own limits (MLFLOW.md §1.3, mlflow/utils/validation.py), checked here first so
@@ -49,38 +49,18 @@ export function checkStage(stage: string): string {
   return canonical;
 }
 
-/** The S3 prefixes a project's registry-only sources may lie under. */
-export function allowedSources(project: ProjectConfig): string[] {
-  const { artifacts } = project;
-  return (
-    artifacts?.allowedSources ??
-    [artifacts?.root, artifacts?.destination].filter((u): u is string => u !== undefined)
-  );
-}
-
 /**
- * An `s3://` source in a bucket and prefix the project may use, normalized; anything else
- * (another bucket, a sibling prefix, `..`, encoded escapes) is refused with the reason.
+ * An `s3://` source among the project's files (its destination, root or allowedSources, never
+ * the gateway's state), normalized; anything else (another bucket, a sibling prefix, `..`,
+ * encoded escapes) is refused with the reason.
  */
-export function checkS3Source(project: ProjectConfig, source: string): string {
+export function checkS3Source(scope: FileScope, source: string): string {
   const location = parseS3Uri(source);
   const key = location ? normalizeArtifactPath(location.prefix) : null;
   if (!location || key === null || key === "") {
     throw badUserInput(`source "${source}" is not a plain s3://bucket/prefix URI`);
   }
-  const inside = allowedSources(project).some((allowed) => {
-    const root = parseS3Uri(allowed);
-    return (
-      root !== null &&
-      root.bucket === location.bucket &&
-      (root.prefix === "" || key === root.prefix || key.startsWith(`${root.prefix}/`))
-    );
-  });
-  if (!inside) {
-    const where = allowedSources(project).join(", ") || "nowhere (no artifacts.root configured)";
-    throw badUserInput(
-      `source "${source}" is outside what project "${project.name}" may use: ${where}`,
-    );
-  }
+  const reason = outsideReason(scope, { bucket: location.bucket, prefix: key });
+  if (reason) throw badUserInput(`source "${source}" cannot be registered: ${reason}`);
   return `s3://${location.bucket}/${key}`;
 }

@@ -2,7 +2,7 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import { Deleted } from "../common/deleted.type.js";
 import { encodeId } from "../common/global-id.js";
-import { onceForKey } from "../common/idempotency.js";
+import { IDEMPOTENCY_TAG, markerTags, onceForKey } from "../common/idempotency.js";
 import { checkDescription, checkModelName, checkTag } from "../common/validate.js";
 import type { GraphContext } from "../context.js";
 import { requireProject } from "../project/project.lookup.js";
@@ -45,11 +45,22 @@ export class ModelMutations {
         key: input.idempotencyKey,
         input: { name, description, tags },
       },
-      async () => {
-        await ctx.loaders.writer(project).createModel(name, description, tags);
+      async (marker) => {
+        await ctx.loaders
+          .writer(project)
+          .createModel(name, description, [...tags, ...markerTags(marker)]);
         return { name };
       },
       (created) => afterWrite(ctx, project, created.name),
+      {
+        async find(marker) {
+          ctx.loaders.invalidate(project, name);
+          const model = await ctx.loaders.model.load({ project, name });
+          const ours = model?.tags.some((t) => t.key === IDEMPOTENCY_TAG && t.value === marker);
+          return ours ? { name } : null;
+        },
+        untag: () => ctx.loaders.writer(project).deleteModelTag(name, IDEMPOTENCY_TAG),
+      },
     );
   }
 

@@ -1,29 +1,46 @@
-import { parseS3Uri } from "../../sources/s3/uri.js";
+import type { S3Location } from "../../sources/s3/uri.js";
 import { badUserInput } from "../common/errors.js";
+import { onceForKey } from "../common/idempotency.js";
+import { outcomeUnknown } from "../common/outcome.js";
 import { step } from "../common/step-error.js";
 import type { GraphContext } from "../context.js";
+import { type Created, findVersionFrom } from "../version/find-created.js";
 import { type Registration, registerVersion } from "../version/register.js";
-import { projectRoot, saveSession, type UploadSession } from "./session.js";
+import { folderOf, projectRoot, saveSession, type UploadSession, verifiedOf } from "./session.js";
 
-/**
- * A completed upload becomes a version: its files are copied server-side out of the staging
- * prefix (which expires) to `<root>/versions/<model>/<uploadId>`, checked for an MLmodel and
- * registered. If any step fails, the copy is removed and nothing is registered.
- */
-export async function registerUpload(
-  ctx: GraphContext,
-  session: UploadSession,
-  registration: Omit<Registration, "source">,
-): Promise<{ model: string; number: number }> {
+/** Where a registered upload's files live for good: `<root>/versions/<model>/<uploadId>`. */
+function destinationOf(ctx: GraphContext, session: UploadSession): S3Location {
   const root = projectRoot(ctx, session.project);
-  const staging = parseS3Uri(session.staging)!;
-  const dest = {
+  return {
     bucket: root.bucket,
     prefix: [root.prefix, "versions", session.model, session.uploadId].filter(Boolean).join("/"),
   };
-  const source = `s3://${dest.bucket}/${dest.prefix}`;
-  await step("createVersion", "copy", () => ctx.loaders.staging.copyPrefix(staging, dest));
-  let created: { model: string; number: number };
+}
+
+const uriOf = (location: S3Location) => `s3://${location.bucket}/${location.prefix}`;
+
+/** The version an earlier attempt registered from this upload, if MLflow has one. */
+export function findRegistered(ctx: GraphContext, session: UploadSession): Promise<Created | null> {
+  return findVersionFrom(ctx, session.project, session.model, uriOf(destinationOf(ctx, session)));
+}
+
+/** Records the upload as that version, and drops its staged and verified copies. */
+async function settle(ctx: GraphContext, session: UploadSession, created: Created) {
+  await saveSession(ctx, { ...session, status: "REGISTERED", version: created.number });
+  await ctx.loaders.staging.deletePrefix(folderOf(session)).catch(() => undefined); // would expire
+  return created;
+}
+
+/** Copies the verified files out of the upload (which expires), checks them, registers them. */
+async function copyAndRegister(
+  ctx: GraphContext,
+  session: UploadSession,
+  registration: Omit<Registration, "source">,
+): Promise<Created> {
+  const dest = destinationOf(ctx, session);
+  await step("createVersion", "copy", () =>
+    ctx.loaders.staging.copyPrefix(verifiedOf(session), dest),
+  );
   try {
     await step("createVersion", "check", async () => {
       if (!(await ctx.loaders.staging.head(dest, "MLmodel"))) {
@@ -32,12 +49,44 @@ export async function registerUpload(
         );
       }
     });
-    created = await registerVersion(ctx, "createVersion", { ...registration, source });
+    return await registerVersion(ctx, "createVersion", { ...registration, source: uriOf(dest) });
   } catch (error) {
-    await ctx.loaders.staging.deletePrefix(dest).catch(() => undefined);
+    // After a timeout MLflow may hold a version of these files: they stay for the retry.
+    if (!outcomeUnknown(error)) await ctx.loaders.staging.deletePrefix(dest).catch(() => undefined);
     throw error;
   }
-  await ctx.loaders.staging.deletePrefix(staging).catch(() => undefined); // it would expire anyway
-  await saveSession(ctx, { ...session, status: "REGISTERED", version: created.number });
-  return created;
+}
+
+/**
+ * A completed upload becomes a version, once: the upload itself is the claim's key, so of two
+ * concurrent createVersion calls one registers and the other is a CONFLICT that touches no file,
+ * and a retry after a timeout finds the version by its source instead of registering another.
+ * The files registered are those completeUpload verified (its `verified/` copy), never what a
+ * client may have PUT to a staged URL since. If a step fails, nothing is registered and the
+ * copy is removed.
+ */
+export function registerUpload(
+  ctx: GraphContext,
+  session: UploadSession,
+  registration: Omit<Registration, "source">,
+): Promise<Created> {
+  const scope = {
+    mutation: "createVersion(uploadId)",
+    project: session.project,
+    key: session.uploadId,
+    input: session.uploadId,
+    label: `createVersion of upload "${session.uploadId}"`,
+  };
+  return onceForKey(
+    ctx,
+    scope,
+    async () => settle(ctx, session, await copyAndRegister(ctx, session, registration)),
+    async (created) => created,
+    {
+      async find() {
+        const found = await findRegistered(ctx, session);
+        return found ? settle(ctx, session, found) : null;
+      },
+    },
+  );
 }

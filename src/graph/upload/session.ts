@@ -1,5 +1,6 @@
 import type { S3Location } from "../../sources/s3/uri.js";
 import { parseS3Uri } from "../../sources/s3/uri.js";
+import { requireProjectFiles } from "../artifact/storage.js";
 import { badUserInput, notFound } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 
@@ -21,7 +22,10 @@ export interface UploadSession {
   uploadId: string;
   project: string;
   model: string;
-  /** s3://… where the files are staged: `<artifacts.root>/uploads/<uploadId>`. */
+  /**
+   * s3://… of the upload's folder, `<artifacts.root>/uploads/<uploadId>`: clients PUT under
+   * `staged/`, completeUpload verifies the copy it makes under `verified/`, which no URL reaches.
+   */
   staging: string;
   files: UploadFile[];
   createdAt: string;
@@ -33,19 +37,38 @@ export interface UploadSession {
 
 const sessionPath = (uploadId: string) => `uploads/${uploadId}.json`;
 
+const below = (location: S3Location, name: string): S3Location => ({
+  bucket: location.bucket,
+  prefix: [location.prefix, name].filter(Boolean).join("/"),
+});
+
+/** The upload's folder: everything it staged or verified, removed as a whole. */
+export const folderOf = (session: UploadSession): S3Location => parseS3Uri(session.staging)!;
+
+/** Where clients PUT the files (presigned URLs): theirs to write until the URLs expire. */
+export const stagedOf = (session: UploadSession): S3Location => below(folderOf(session), "staged");
+
+/** The copy completeUpload verified, written only by the gateway: what a version is made from. */
+export const verifiedOf = (session: UploadSession): S3Location =>
+  below(folderOf(session), "verified");
+
 export function requireState(ctx: GraphContext) {
   const state = ctx.loaders.state;
   if (!state) throw badUserInput("uploads need the gateway's `state.uri` to be configured");
   return state;
 }
 
-/** The S3 prefix the gateway writes a project's uploads and promoted versions under. */
+/**
+ * The S3 prefix the gateway writes a project's uploads and promoted versions under; refused
+ * where it would reach into the gateway's own state.
+ */
 export function projectRoot(ctx: GraphContext, project: string): S3Location {
   const root = ctx.projectConfig(project).artifacts?.root;
   const location = root ? parseS3Uri(root) : null;
   if (!location) {
     throw badUserInput(`project "${project}" has no artifacts.root to write files to`, { project });
   }
+  requireProjectFiles(ctx, project, location, `the artifacts.root of project "${project}"`);
   return location;
 }
 

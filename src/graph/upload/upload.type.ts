@@ -55,7 +55,11 @@ export class Upload {
   @Field(() => UploadStatusEnum)
   status!: UploadStatusEnum;
 
-  @Field({ description: "Where the files are staged." })
+  @Field({
+    description:
+      "The upload's folder in S3: files are PUT under staged/, and the copy completeUpload " +
+      "verified, which the version is made from, is under verified/.",
+  })
   staging!: string;
 
   @Field(() => DateTimeResolver, {

@@ -2,14 +2,16 @@ import { randomUUID } from "node:crypto";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { MlflowError } from "../../sources/mlflow/errors.js";
 import { storageUri } from "../../sources/storage/artifact-uri.js";
-import { storageOfVersion } from "../artifact/storage.js";
+import { requireVersionFiles, storageOfVersion } from "../artifact/storage.js";
 import { badUserInput } from "../common/errors.js";
-import { onceForKey } from "../common/idempotency.js";
+import { markerTags, onceForKey } from "../common/idempotency.js";
+import { outcomeUnknown } from "../common/outcome.js";
 import { step } from "../common/step-error.js";
 import { checkAlias, checkModelName } from "../common/validate.js";
 import type { GraphContext } from "../context.js";
 import { requireProject } from "../project/project.lookup.js";
 import { projectRoot } from "../upload/session.js";
+import { findTaggedVersion, untagVersion } from "./find-created.js";
 import { loadVersion } from "./load-version.js";
 import { PromoteVersionInput } from "./promote.inputs.js";
 import { registerVersion } from "./register.js";
@@ -35,7 +37,8 @@ export class PromoteMutation {
     description:
       "Copies a version's files server-side in S3 into the target project's root and registers " +
       "them there, with tags recording its origin; works across MLflow servers. Nothing is left " +
-      "half-made: a failed step removes the copy (and a model it created).",
+      "half-made: a failed step removes the copy (and a model it created), unless MLflow may " +
+      "have registered it (a timeout): then a retry with the same idempotencyKey returns it.",
   })
   async promoteVersion(
     @Arg("input", () => PromoteVersionInput) input: PromoteVersionInput,
@@ -55,6 +58,7 @@ export class PromoteMutation {
         `the files of version ${from.version} of "${from.model}" are not in S3 the gateway can read`,
       );
     }
+    requireVersionFiles(ctx, version, storage);
     const scope = {
       mutation: "promoteVersion",
       project: to.project,
@@ -64,10 +68,12 @@ export class PromoteMutation {
     return onceForKey(
       ctx,
       scope,
-      async () => {
+      async (marker) => {
+        // Keyed, a retry copies to the same place: a copy is never left without its version.
+        const folder = marker?.slice(0, 32) ?? randomUUID();
         const dest = {
           bucket: root.bucket,
-          prefix: [root.prefix, "promoted", to.model, randomUUID()].filter(Boolean).join("/"),
+          prefix: [root.prefix, "promoted", to.model, folder].filter(Boolean).join("/"),
         };
         await step("promoteVersion", "copy", () =>
           ctx.loaders.staging.copyPrefix(storage.location, dest),
@@ -94,23 +100,30 @@ export class PromoteMutation {
               { key: `${ORIGIN}.model`, value: from.model },
               { key: `${ORIGIN}.version`, value: String(from.version) },
               { key: `${ORIGIN}.source`, value: storageUri(storage) },
+              ...markerTags(marker),
             ],
             aliases,
           });
         } catch (error) {
+          ctx.loaders.invalidate(to.project, to.model);
+          // After a timeout MLflow may hold the version: its files and model stay for the retry.
+          if (outcomeUnknown(error)) throw error;
           await ctx.loaders.staging.deletePrefix(dest).catch(() => undefined);
           if (createdModel)
             await ctx.loaders
               .writer(to.project)
               .deleteModel(to.model)
               .catch(() => undefined);
-          ctx.loaders.invalidate(to.project, to.model);
           throw error;
         }
       },
       (created) => {
         ctx.loaders.invalidate(to.project, created.model);
         return loadVersion(ctx, to.project, created.model, created.number);
+      },
+      {
+        find: (marker) => findTaggedVersion(ctx, to.project, to.model, marker),
+        untag: (created) => untagVersion(ctx, to.project, created),
       },
     );
   }

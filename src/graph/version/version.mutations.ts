@@ -1,16 +1,13 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
-import { RUN_ID } from "../../sources/mlflow/filter.js";
 import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
-import { parseS3Uri } from "../../sources/s3/uri.js";
 import { Deleted } from "../common/deleted.type.js";
 import { badUserInput } from "../common/errors.js";
 import { encodeId } from "../common/global-id.js";
-import { onceForKey } from "../common/idempotency.js";
+import { markerTags, onceForKey } from "../common/idempotency.js";
 import {
   checkAlias,
   checkDescription,
   checkModelName,
-  checkS3Source,
   checkStage,
   checkTag,
 } from "../common/validate.js";
@@ -18,8 +15,10 @@ import type { GraphContext } from "../context.js";
 import { loadModel } from "../model/load-model.js";
 import { Model } from "../model/model.type.js";
 import { requireProject } from "../project/project.lookup.js";
-import { registerUpload } from "../upload/register-upload.js";
+import { findRegistered, registerUpload } from "../upload/register-upload.js";
 import { loadSession } from "../upload/session.js";
+import { checkRunOfProject, checkSource, runIdOf } from "./check-source.js";
+import { type Created, findTaggedVersion, untagVersion } from "./find-created.js";
 import { loadVersion } from "./load-version.js";
 import { registerVersion } from "./register.js";
 import {
@@ -48,24 +47,6 @@ async function reread(
   return loadVersion(ctx, project, model, version);
 }
 
-/** A registry-only source must be an allowed S3 prefix that holds an MLmodel; runs:/ goes to MLflow. */
-async function checkSource(ctx: GraphContext, project: string, source: string): Promise<string> {
-  if (source.startsWith("runs:/")) return source;
-  if (!source.startsWith("s3://")) {
-    throw badUserInput(`source must be an s3:// prefix or a runs:/ URI, got "${source}"`);
-  }
-  const checked = checkS3Source(ctx.projectConfig(project), source);
-  const location = parseS3Uri(checked)!;
-  const mlmodel = await ctx.loaders.artifacts.objectStart.load({
-    location,
-    path: "MLmodel",
-    maxBytes: 1,
-  });
-  if (!mlmodel)
-    throw badUserInput(`source "${checked}" holds no MLmodel file, so it is not a model`);
-  return checked;
-}
-
 @Resolver(() => Version)
 export class VersionMutations {
   @Mutation(() => Version, {
@@ -80,21 +61,19 @@ export class VersionMutations {
     const tags = (input.tags ?? []).map((t) => checkTag(t.key, t.value));
     const aliases = (input.aliases ?? []).map(checkAlias);
     const description = checkDescription(input.description);
-    if (input.runId && !RUN_ID.test(input.runId)) {
-      throw badUserInput(`runId must be 32 lowercase hex characters, got "${input.runId}"`);
-    }
     if ((input.source == null) === (input.uploadId == null)) {
       throw badUserInput("give exactly one of source and uploadId");
     }
-    const registration = { project, model, runId: input.runId, description, tags, aliases };
+    const runId = runIdOf(input.source, input.runId);
+    const registration = { project, model, runId, description, tags, aliases };
     const scope = {
       mutation: "createVersion",
       project,
       key: input.idempotencyKey,
       input: { ...input, idempotencyKey: null },
     };
-    const done = (created: { model: string; number: number }) =>
-      reread(ctx, project, created.model, created.number);
+    const done = (created: Created) => reread(ctx, project, created.model, created.number);
+    if (runId) await checkRunOfProject(ctx, project, runId);
     if (input.uploadId != null) {
       const session = await loadSession(ctx, input.uploadId);
       if (session.project !== project || session.model !== model) {
@@ -106,14 +85,25 @@ export class VersionMutations {
       if (session.status !== "COMPLETED") {
         throw badUserInput(`upload "${session.uploadId}" is not completed yet`);
       }
-      return onceForKey(ctx, scope, () => registerUpload(ctx, session, registration), done);
+      return onceForKey(ctx, scope, () => registerUpload(ctx, session, registration), done, {
+        find: () => findRegistered(ctx, session),
+      });
     }
     const source = await checkSource(ctx, project, input.source!);
     return onceForKey(
       ctx,
       scope,
-      () => registerVersion(ctx, "createVersion", { ...registration, source }),
+      (marker) =>
+        registerVersion(ctx, "createVersion", {
+          ...registration,
+          source,
+          tags: [...tags, ...markerTags(marker)],
+        }),
       done,
+      {
+        find: (marker) => findTaggedVersion(ctx, project, model, marker),
+        untag: (created) => untagVersion(ctx, project, created),
+      },
     );
   }
 

@@ -21,12 +21,18 @@ export class S3StateStore {
   ) {}
 
   async get<T>(path: string): Promise<T | null> {
+    return (await this.read<T>(path))?.value ?? null;
+  }
+
+  /** The record and its ETag, for a later `put` with `ifMatch`; null when there is none. */
+  async read<T>(path: string): Promise<{ value: T; etag: string } | null> {
     this.calls.record("s3");
     try {
       const response = await this.client.send(
         new GetObjectCommand({ Bucket: this.root.bucket, Key: objectKey(this.root, path) }),
       );
-      return JSON.parse(await response.Body!.transformToString()) as T;
+      const value = JSON.parse(await response.Body!.transformToString()) as T;
+      return { value, etag: response.ETag ?? "" };
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === "NoSuchKey" || name === "NotFound") return null;
@@ -36,13 +42,15 @@ export class S3StateStore {
 
   /**
    * Writes a record; with `onlyIfAbsent`, only when none exists yet (S3's conditional
-   * `If-None-Match: *`), and says whether it wrote, so two replicas cannot both claim it.
+   * `If-None-Match: *`), with `ifMatch`, only over the version read (`If-Match`), and says
+   * whether it wrote, so two replicas cannot both claim or take over a record.
    */
   async put(
     path: string,
     value: unknown,
-    options: { onlyIfAbsent?: boolean } = {},
+    options: { onlyIfAbsent?: boolean; ifMatch?: string } = {},
   ): Promise<boolean> {
+    const conditional = options.onlyIfAbsent === true || options.ifMatch !== undefined;
     this.calls.record("s3");
     try {
       await this.client.send(
@@ -52,6 +60,7 @@ export class S3StateStore {
           Body: JSON.stringify(value),
           ContentType: "application/json",
           ...(options.onlyIfAbsent ? { IfNoneMatch: "*" } : {}),
+          ...(options.ifMatch !== undefined ? { IfMatch: options.ifMatch } : {}),
         }),
       );
       return true;
@@ -59,7 +68,15 @@ export class S3StateStore {
       const name = (error as { name?: string }).name;
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
         ?.httpStatusCode;
-      if (options.onlyIfAbsent && (name === "PreconditionFailed" || status === 412)) return false;
+      // 409: another conditional write to the key was in flight (AWS); a record deleted since
+      // it was read fails If-Match with NoSuchKey.
+      const lost =
+        name === "PreconditionFailed" ||
+        name === "ConditionalRequestConflict" ||
+        name === "NoSuchKey" ||
+        status === 412 ||
+        status === 409;
+      if (conditional && lost) return false;
       throw toS3Error(error);
     }
   }

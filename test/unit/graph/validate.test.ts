@@ -7,6 +7,7 @@ import {
   checkStage,
   checkTag,
 } from "../../../src/graph/common/validate.js";
+import { fileScopeOf } from "../../../src/sources/storage/project-files.js";
 
 const project: ProjectConfig = {
   name: "p",
@@ -20,6 +21,7 @@ const project: ProjectConfig = {
   },
   artifacts: { root: "s3://bkt/p/root" },
 };
+const scope = fileScopeOf(project, { bucket: "bkt", prefix: "p/root/_state" });
 
 const refuses = (check: () => unknown) =>
   expect(check).toThrow(expect.objectContaining({ extensions: { code: "BAD_USER_INPUT" } }));
@@ -30,9 +32,7 @@ describe("input checks", () => {
     expect(checkAlias("champion_2-b")).toBe("champion_2-b");
     expect(checkStage("production")).toBe("Production");
     expect(checkTag("k", "v".repeat(5000))).toEqual({ key: "k", value: "v".repeat(5000) });
-    expect(checkS3Source(project, "s3://bkt/p/root/imports//m1/")).toBe(
-      "s3://bkt/p/root/imports/m1",
-    );
+    expect(checkS3Source(scope, "s3://bkt/p/root/imports//m1/")).toBe("s3://bkt/p/root/imports/m1");
   });
 
   it("refuses what MLflow would, and sources outside the project's prefixes", () => {
@@ -49,8 +49,11 @@ describe("input checks", () => {
       "s3://bkt/p/root/%2e%2e/x",
       "s3://bkt/p",
       "s3://bkt",
+      "s3://bkt/p/root/_state/idempotency",
+      "s3://bkt/p/root/./_state",
+      "s3://bkt/p/root",
     ]) {
-      refuses(() => checkS3Source(project, source));
+      refuses(() => checkS3Source(scope, source));
     }
   });
 });

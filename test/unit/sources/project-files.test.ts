@@ -5,7 +5,14 @@ import { fileScopeOf, outsideReason } from "../../../src/sources/storage/project
 
 const project = (artifacts: ProjectConfig["artifacts"]): ProjectConfig => ({
   name: "fraud",
-  mlflow: { url: "http://x", auth: { type: "none" }, timeoutMs: 1000, concurrency: 1 },
+  mlflow: {
+    url: "http://x",
+    auth: { type: "none" },
+    timeoutMs: 1000,
+    concurrency: 1,
+    maxResponseBytes: 16_777_216,
+    maxPages: 100,
+  },
   artifacts,
 });
 

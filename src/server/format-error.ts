@@ -1,6 +1,8 @@
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ErrorCode, toGraphQLError } from "../graph/common/errors.js";
+import { refusalOf } from "./limits/refusal.js";
+import { tokenRefusal } from "./limits/tokens.js";
 import type { Logger } from "./logger.js";
 
 // Codes of errors that are meant for the client; anything else is a bug or an unexpected
@@ -19,6 +21,12 @@ const intendedCodes = new Set<unknown>([
 /** Keeps intended errors as they are (minus any stack trace) and masks the rest. */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // A request refused by a limit: its own code and figures (Apollo wraps validation errors).
+    const refused = refusalOf(error) ?? tokenRefusal(error);
+    if (refused) {
+      const { http: _http, ...extensions } = refused.extensions;
+      return { message: refused.message, locations: formatted.locations, extensions };
+    }
     const original = unwrapResolverError(error);
     const typed = toGraphQLError(original);
     if (typed instanceof GraphQLError && typed !== original) {

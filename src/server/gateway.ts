@@ -16,6 +16,7 @@ import type { Logger } from "./logger.js";
 import { partialErrorsPlugin } from "./plugins/partial-errors.js";
 import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
 import { Admission } from "./admission.js";
+import { requestLimits } from "./limits/index.js";
 import { createRouter } from "./routes.js";
 
 export interface Gateway {
@@ -30,8 +31,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const upstreams = Upstreams.fromConfig(config);
   const storageHints = new StorageHints();
   const server = createServer();
+  const limits = requestLimits(config);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildGraphSchema(),
+    introspection: config.server.introspection,
+    // "Did you mean …" would tell what introspection does not.
+    hideSchemaDetailsFromClientErrors: !config.server.introspection,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError: createFormatError(logger),
     includeStacktraceInErrorResponses: false,
     // serve and the demo handle SIGTERM/SIGINT themselves: drain, then close upstreams.
@@ -43,6 +51,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
       ApolloServerPluginCacheControlDisabled(),
       partialErrorsPlugin(),
+      ...limits.plugins,
       ...(config.server.exposeUpstreamCalls ? [upstreamCallsPlugin()] : []),
     ],
   });

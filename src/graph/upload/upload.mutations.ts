@@ -3,6 +3,7 @@ import { Arg, Ctx, Field, Int, Mutation, ObjectType, Resolver } from "type-graph
 import type { S3Location } from "../../sources/s3/uri.js";
 import { parseS3Uri } from "../../sources/s3/uri.js";
 import { safePath } from "../artifact/browse.js";
+import { cost } from "../common/cost.js";
 import { badUserInput } from "../common/errors.js";
 import { onceForKey } from "../common/idempotency.js";
 import { step } from "../common/step-error.js";
@@ -121,6 +122,7 @@ export class UploadMutations {
     description:
       "Presigned PUT URLs (or part URLs above the multipart threshold) under a staging prefix: " +
       "the bytes go straight to S3, never through the gateway.",
+    complexity: cost.startUpload,
   })
   startUpload(
     @Arg("input", () => StartUploadInput) input: StartUploadInput,
@@ -176,6 +178,7 @@ export class UploadMutations {
     description:
       "Completes the multipart files and checks that every declared file is there with its size " +
       "(and SHA-256). If anything is missing or wrong, everything staged is removed.",
+    complexity: cost.completeUpload,
   })
   async completeUpload(
     @Arg("input", () => CompleteUploadInput) input: CompleteUploadInput,
@@ -232,7 +235,10 @@ export class UploadMutations {
     return view(ctx, completed);
   }
 
-  @Mutation(() => AbortedUpload, { description: "Removes everything the upload staged." })
+  @Mutation(() => AbortedUpload, {
+    description: "Removes everything the upload staged.",
+    complexity: cost.abortUpload,
+  })
   async abortUpload(
     @Arg("input", () => AbortUploadInput) input: AbortUploadInput,
     @Ctx() ctx: GraphContext,

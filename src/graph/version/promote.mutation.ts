@@ -3,6 +3,7 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { MlflowError } from "../../sources/mlflow/errors.js";
 import { storageUri } from "../../sources/storage/artifact-uri.js";
 import { storageOfVersion } from "../artifact/storage.js";
+import { cost } from "../common/cost.js";
 import { badUserInput } from "../common/errors.js";
 import { onceForKey } from "../common/idempotency.js";
 import { step } from "../common/step-error.js";
@@ -36,6 +37,7 @@ export class PromoteMutation {
       "Copies a version's files server-side in S3 into the target project's root and registers " +
       "them there, with tags recording its origin; works across MLflow servers. Nothing is left " +
       "half-made: a failed step removes the copy (and a model it created).",
+    complexity: cost.promoteVersion,
   })
   async promoteVersion(
     @Arg("input", () => PromoteVersionInput) input: PromoteVersionInput,

@@ -3,6 +3,7 @@ import { RUN_ID } from "../../sources/mlflow/filter.js";
 import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
 import { parseS3Uri } from "../../sources/s3/uri.js";
 import { Deleted } from "../common/deleted.type.js";
+import { cost } from "../common/cost.js";
 import { badUserInput } from "../common/errors.js";
 import { encodeId } from "../common/global-id.js";
 import { onceForKey } from "../common/idempotency.js";
@@ -71,6 +72,7 @@ export class VersionMutations {
   @Mutation(() => Version, {
     description:
       "Registers a version from a source or a completed upload; with no runId it is registry-only.",
+    complexity: cost.createVersion,
   })
   async createVersion(
     @Arg("input", () => CreateVersionInput) input: CreateVersionInput,
@@ -117,7 +119,7 @@ export class VersionMutations {
     );
   }
 
-  @Mutation(() => Version)
+  @Mutation(() => Version, { complexity: cost.write })
   async updateVersion(
     @Arg("input", () => UpdateVersionInput) input: UpdateVersionInput,
     @Ctx() ctx: GraphContext,
@@ -129,7 +131,7 @@ export class VersionMutations {
     return reread(ctx, project, model, input.version);
   }
 
-  @Mutation(() => Deleted)
+  @Mutation(() => Deleted, { complexity: cost.write })
   async deleteVersion(
     @Arg("input", () => DeleteVersionInput) input: DeleteVersionInput,
     @Ctx() ctx: GraphContext,
@@ -140,7 +142,7 @@ export class VersionMutations {
     return { id: encodeId("Version", project, model, input.version) };
   }
 
-  @Mutation(() => Version)
+  @Mutation(() => Version, { complexity: cost.write })
   async setVersionTag(
     @Arg("input", () => SetVersionTagInput) input: SetVersionTagInput,
     @Ctx() ctx: GraphContext,
@@ -151,7 +153,7 @@ export class VersionMutations {
     return reread(ctx, project, model, input.version);
   }
 
-  @Mutation(() => Version)
+  @Mutation(() => Version, { complexity: cost.write })
   async deleteVersionTag(
     @Arg("input", () => DeleteVersionTagInput) input: DeleteVersionTagInput,
     @Ctx() ctx: GraphContext,
@@ -165,6 +167,7 @@ export class VersionMutations {
 
   @Mutation(() => Version, {
     description: "Points the alias at the version; returns that version.",
+    complexity: cost.write,
   })
   async setAlias(
     @Arg("input", () => SetAliasInput) input: SetAliasInput,
@@ -175,7 +178,10 @@ export class VersionMutations {
     return reread(ctx, project, model, input.version);
   }
 
-  @Mutation(() => Model, { description: "Removes the alias; returns the model." })
+  @Mutation(() => Model, {
+    description: "Removes the alias; returns the model.",
+    complexity: cost.write,
+  })
   async deleteAlias(
     @Arg("input", () => DeleteAliasInput) input: DeleteAliasInput,
     @Ctx() ctx: GraphContext,
@@ -186,7 +192,10 @@ export class VersionMutations {
     return loadModel(ctx, project, model);
   }
 
-  @Mutation(() => Version, { description: "Moves the version to a legacy stage." })
+  @Mutation(() => Version, {
+    description: "Moves the version to a legacy stage.",
+    complexity: cost.write,
+  })
   async transitionStage(
     @Arg("input", () => TransitionStageInput) input: TransitionStageInput,
     @Ctx() ctx: GraphContext,

@@ -65,7 +65,9 @@ const limits = z.strictObject({
   maxRootFields: z.int().min(1).max(100_000).default(10),
   maxTokens: z.int().min(1).max(1_000_000).default(1000),
   maxDirectives: z.int().min(0).max(100_000).default(50),
-  maxCost: z.int().min(1).default(100_000),
+  maxCost: z.int().min(1).default(25_000),
+  // The cost of the requests running at once: what bounds their memory together.
+  maxCostInFlight: z.int().min(1).default(50_000),
 });
 
 const server = z.strictObject({

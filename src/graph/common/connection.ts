@@ -43,10 +43,13 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     @Field(() => [EdgeType], { complexity: cost.free })
     edges!: EdgeType[];
 
-    @Field(() => PageInfo, { complexity: cost.free })
+    @Field(() => PageInfo, { complexity: cost.perPage })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: "Items in the whole list, over every page." })
+    @Field(() => Int, {
+      description: "Items in the whole list, over every page.",
+      complexity: cost.perPage,
+    })
     totalCount!: number;
   }
 

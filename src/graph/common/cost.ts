@@ -4,11 +4,12 @@ import type { ComplexityEstimator, ComplexityEstimatorArgs } from "graphql-query
  * What one request costs, before it runs (type-graphql's `complexity` option on each field,
  * summed by graphql-query-complexity with the request's variables; server/limits/).
  *
- * The unit is one object in the answer. Scalars are free: their size is the data's, and the
- * number of objects bounds how often it is repeated. A list whose length the data decides
- * (tags, aliases, metrics) counts as one object; a connection as `first` of them. Reads
- * batched per project cost nothing more than their objects; a read of its own (one S3 call
- * per version or file, a lookup by key at the root) costs CALL, and bytes read cost BYTES.
+ * The unit is one field in the answer, scalar or object: what the gateway's memory follows
+ * (test/integration/memory.test.ts: about 1.5 to 2 KB held per field while a request runs).
+ * A list whose length the data decides (tags, aliases, metrics) counts as one item; a
+ * connection as `first` of them. Reads batched per project cost nothing more than their fields; a read of
+ * its own (one S3 call per version or file, a lookup by key at the root) costs CALL, and
+ * bytes read cost 1 per BYTES_PER_UNIT.
  */
 
 /** What the cost model takes from the config, given to every estimator as its context. */
@@ -53,8 +54,11 @@ function partsOf(size: number, context: CostContext): number {
 }
 
 export const cost = {
-  /** A wrapper or a value already at hand: only what is selected below it. */
+  /** A wrapper: only what is selected below it. */
   free: 0,
+
+  /** Once per page, not per node, and at hand (totalCount, pageInfo): nothing. */
+  perPage: estimator(() => 0),
 
   /** Computed here, no call (a presigned link). */
   local: 1,

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import { type DocumentNode, GraphQLError, type GraphQLSchema } from "graphql";
 import type { Config } from "../../config/schema.js";
+import { CostBudget } from "./cost-budget.js";
 import { measureOperation } from "./measure.js";
 import { LimitCode, refusal } from "./refusal.js";
 
@@ -77,17 +78,40 @@ export function operationChecker(config: Config) {
 
 /**
  * Once the operation and its variables are known, and before anything runs, the operation
- * checked (operationChecker): a refused request has made no upstream call.
+ * checked (operationChecker): a refused request has made no upstream call. An accepted one
+ * then waits for its cost to fit in `server.limits.maxCostInFlight` (cost-budget.ts), and
+ * gives it back once it has answered.
  */
 export function costLimitPlugin(config: Config): ApolloServerPlugin {
   const checkOperation = operationChecker(config);
+  const budget = new CostBudget(config.server.limits.maxCostInFlight);
+  // What each running request holds, by its context: released once, whichever hook comes.
+  const held = new WeakMap<object, number>();
+  const release = (contextValue: object) => {
+    const taken = held.get(contextValue);
+    if (taken === undefined) return;
+    held.delete(contextValue);
+    budget.release(taken);
+  };
   return {
+    async unexpectedErrorProcessingRequest({ requestContext }) {
+      release(requestContext.contextValue);
+    },
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           // No operation to run (several, none named): Apollo refuses it, running nothing.
           if (!operation) return;
-          checkOperation(schema, document, operation.name?.value, request.variables ?? {});
+          const cost = checkOperation(
+            schema,
+            document,
+            operation.name?.value,
+            request.variables ?? {},
+          );
+          held.set(contextValue, await budget.acquire(cost));
+        },
+        async willSendResponse({ contextValue }) {
+          release(contextValue);
         },
       };
     },

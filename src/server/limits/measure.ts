@@ -11,6 +11,7 @@ import {
   type ComplexityEstimator,
   fieldExtensionsEstimator,
   getComplexity,
+  simpleEstimator,
 } from "graphql-query-complexity/cjs";
 import { type ArgumentLimits, argumentProblem } from "../../graph/common/argument-limits.js";
 import type { CostContext } from "../../graph/common/cost.js";
@@ -26,10 +27,6 @@ const argumentsChecked =
     const problem = argumentProblem(`${type.name}.${field.name}`, args, limits);
     if (problem) throw problem;
   };
-
-/** A field without a cost of its own: an object costs 1, a scalar nothing. */
-const objects: ComplexityEstimator = ({ field, childComplexity }) =>
-  isLeafType(getNamedType(field.type)) ? 0 : 1 + childComplexity;
 
 /**
  * One walk over the operation that will run, with its variables: every argument checked
@@ -53,7 +50,12 @@ export function measureOperation(
       variables,
       context: costContext as unknown as Record<string, unknown>,
       maxQueryNodes: MAX_NODES,
-      estimators: [argumentsChecked(argumentLimits), fieldExtensionsEstimator(), objects],
+      // A field without a cost of its own costs 1, and what is selected below it.
+      estimators: [
+        argumentsChecked(argumentLimits),
+        fieldExtensionsEstimator(),
+        simpleEstimator({ defaultComplexity: 1 }),
+      ],
     });
   } catch (error) {
     if (error instanceof GraphQLError && error.message === NODES_EXCEEDED) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { check, testConfig } from "./check.js";
 
-// Five projects, the defaults: CALL is 50, a folder 10 entries, a tree 50, text 1 per 256 bytes.
+// Five projects, the defaults: every field 1, CALL 50, a folder 10 entries, a tree 50, text 1
+// per 256 bytes.
 const costOf = async (query: string, variables: Record<string, unknown> = {}) =>
   ((await check(query, variables)) as { cost: number }).cost;
 
@@ -11,8 +12,8 @@ const version = (selection: string) =>
 describe("the cost of a query", () => {
   it("counts a connection as its first (or the default page size) times one node", async () => {
     // One listing per project (5 × 50), then the page.
-    expect(await costOf("{ models(first: 10) { edges { node { name } } } }")).toBe(250 + 10);
-    expect(await costOf("{ models { edges { node { name } } } }")).toBe(250 + 50);
+    expect(await costOf("{ models(first: 10) { edges { node { name } } } }")).toBe(250 + 10 * 2);
+    expect(await costOf("{ models { edges { node { name } } } }")).toBe(250 + 50 * 2);
     expect(await costOf("{ models(first: 10) { totalCount pageInfo { hasNextPage } } }")).toBe(250);
     expect(
       await costOf(
@@ -20,17 +21,17 @@ describe("the cost of a query", () => {
           versions(first: 5) { edges { node { number run { metrics { key } } } } } } } } }`,
         { first: 10 },
       ),
-    ).toBe(50 + 10 * (1 + 5 * (1 + 1 + 1)));
+    ).toBe(50 + 10 * (1 + 5 * (1 + 1 + 1 + 1 + 1)));
   });
 
   it("counts every project where a field is asked on each", async () => {
-    expect(await costOf("{ projects { name status { up } } }")).toBe(5 * (1 + 51));
+    expect(await costOf("{ projects { name status { up } } }")).toBe(5 * (1 + 1 + (50 + 1 + 1)));
   });
 
   it("counts the S3 listing of artifacts, more for a whole tree", async () => {
     const base = 51 + 1; // the model by name, the version
-    expect(await costOf(version("artifacts { path }"))).toBe(base + 50 + 10);
-    expect(await costOf(version("artifacts(recursive: true) { path }"))).toBe(base + 50 + 50);
+    expect(await costOf(version("artifacts { path }"))).toBe(base + 50 + 10 * 2);
+    expect(await costOf(version("artifacts(recursive: true) { path }"))).toBe(base + 50 + 50 * 2);
   });
 
   it("counts the bytes text may read, and the MLmodel's reads", async () => {
@@ -40,7 +41,7 @@ describe("the cost of a query", () => {
       base + 50 + 4,
     );
     expect(await costOf(version("mlmodel { flavors { name } requirements }"))).toBe(
-      52 + 101 + 1 + 51,
+      52 + (100 + 1) + (1 + 1) + 51,
     );
   });
 
@@ -48,14 +49,14 @@ describe("the cost of a query", () => {
     expect(
       await costOf(`mutation { createVersion(input: { project: "p0", model: "m",
         source: "s3://b/p", aliases: ["a", "b", "c"] }) { number } }`),
-    ).toBe((2 + 3) * 50 + 50);
+    ).toBe((2 + 3) * 50 + 50 + 1);
     const files = (count: number, size: number) =>
       Array.from({ length: count }, (_, i) => ({ path: `f${i}`, size }));
     const start = `mutation ($files: [UploadFileInput!]!) {
       startUpload(input: { project: "p0", model: "m", files: $files }) { uploadId } }`;
-    expect(await costOf(start, { files: files(2, 1024) })).toBe(100 + 2);
+    expect(await costOf(start, { files: files(2, 1024) })).toBe(100 + 2 + 1);
     // 50 GiB in 64 MiB parts: 800 part URLs and one multipart upload per file.
-    expect(await costOf(start, { files: files(1, 50 * 2 ** 30) })).toBe(100 + 800 + 50);
+    expect(await costOf(start, { files: files(1, 50 * 2 ** 30) })).toBe(100 + 800 + 50 + 1);
   });
 
   it("refuses 800,000 part URLs as too costly, whatever each file's size", async () => {
@@ -68,7 +69,7 @@ describe("the cost of a query", () => {
     expect(checked).toEqual({
       refused: expect.objectContaining({
         code: "QUERY_TOO_COMPLEX",
-        extensions: { code: "QUERY_TOO_COMPLEX", cost: 850_100, maxCost: 100_000 },
+        extensions: { code: "QUERY_TOO_COMPLEX", cost: 850_101, maxCost: 25_000 },
       }),
     });
   });
@@ -116,7 +117,7 @@ describe("the cost of a query", () => {
           totalCount } }`,
         { all: false },
       ),
-    ).toBe(5);
+    ).toBe(5 * 2);
   });
 });
 

@@ -4,7 +4,9 @@ import { artifactTree } from "../../../../bench/operations/artifact-tree.js";
 import { champions } from "../../../../bench/operations/champions.js";
 import { dashboard } from "../../../../bench/operations/dashboard.js";
 import { modelPage } from "../../../../bench/operations/model-page.js";
+import { benchConfig } from "../../../../bench/fixture.js";
 import type { BenchContext } from "../../../../bench/operation.js";
+import { parseConfig } from "../../../../src/config/load.js";
 import { EXAMPLE_QUERY } from "../../../../src/server/graphiql.js";
 import { check, testConfig } from "./check.js";
 
@@ -33,15 +35,41 @@ describe("the default limits", () => {
     expect(await check(EXAMPLE_QUERY)).toEqual({ cost: expect.any(Number) });
   });
 
+  it("cost what the README's table says for test/operations/dashboard.graphql", async () => {
+    expect(await check(operations("dashboard.graphql"))).toEqual({ cost: 11_850 });
+  });
+
   it.each(OPERATIONS)("pass test/operations/%s %s", async (file, name, variables) => {
     expect(await check(operations(file), variables, testConfig(), name)).toEqual({
       cost: expect.any(Number),
     });
   });
 
-  // As bench/run.ts runs them: 3 projects (of 5 configured) and its maxPageSize of 10,000,
-  // which its `first: 10000` needs; the limits are the defaults.
-  const bench = testConfig(5, { maxPageSize: 10_000 });
+  // As bench/run.ts runs them: 3 projects (of 5 configured), with the bench's config, whose
+  // `first: 10000` needs maxPageSize 10,000 and a maxCost to match; the rest are defaults.
+  const fake = {
+    s3: {
+      endpoint: "http://127.0.0.1:9000",
+      region: "us-east-1",
+      accessKeyId: "a",
+      secretAccessKey: "b",
+      bucket: "mlflow",
+    },
+  };
+  const projects = ["bench-0", "bench-1", "bench-2", "size-50", "size-800"].map((name) => ({
+    name,
+    url: "http://127.0.0.1:5000",
+  }));
+  const bench = parseConfig(
+    JSON.stringify(
+      benchConfig(
+        { dir: "", state: fake } as unknown as Parameters<typeof benchConfig>[0],
+        projects,
+      ),
+    ),
+    {},
+    "bench",
+  );
   const ctx = {
     projects: ["bench-0", "bench-1", "bench-2"].map((name) => ({ name, url: "" })),
     target: { project: "bench-0", model: "model-000", version: 4 },

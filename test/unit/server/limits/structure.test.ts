@@ -41,7 +41,7 @@ describe("the structural limits", () => {
         extensions: { code: "TOO_MANY_ROOT_FIELDS", rootFields: 11, maxRootFields: 10 },
       }),
     });
-    expect(await check("{ __typename projects { name } }")).toEqual({ cost: 5 });
+    expect(await check("{ __typename projects { name } }")).toEqual({ cost: 1 + 5 * 2 });
   });
 
   it("refuse a document over the token limit with its token count", async () => {

@@ -1,10 +1,4 @@
-import {
-  type DocumentNode,
-  getNamedType,
-  GraphQLError,
-  type GraphQLSchema,
-  isLeafType,
-} from "graphql";
+import { type DocumentNode, GraphQLError, type GraphQLSchema } from "graphql";
 // Its CommonJS build: the ES one imports graphql's .mjs files, a second graphql beside the one
 // the schema is built with, which graphql refuses ("from another module or realm").
 import {
@@ -16,6 +10,7 @@ import {
 import { type ArgumentLimits, argumentProblem } from "../../graph/common/argument-limits.js";
 import type { CostContext } from "../../graph/common/cost.js";
 import { LimitCode, refusal } from "./refusal.js";
+
 /** Fields graphql-query-complexity evaluates at most, fragments spread (its own default). */
 export const MAX_NODES = 10_000;
 const NODES_EXCEEDED = "Query exceeds the maximum allowed number of nodes.";

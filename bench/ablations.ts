@@ -21,6 +21,8 @@ export const ABLATIONS: Ablation[] = [
   { name: "no_shared_reads", config: { mlflowReads: { shareInFlight: false } } },
   { name: "no_admission_limit", config: { server: { maxConcurrentRequests: 10_000 } } },
   { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
+  // server.limits off: no structural rules, token limit, argument table or cost walk.
+  { name: "no_limits", config: { server: { limits: { enabled: false } } } },
   // V8's own heap limit, sized from the machine's memory, not the image's.
   { name: "no_heap_limit", config: {}, nodeOptions: "" },
   // V8's own initial old space, small: the image's --initial-old-space-size left out.

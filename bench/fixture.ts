@@ -43,7 +43,11 @@ export function benchConfig(
       host: "127.0.0.1",
       port: 0,
       exposeUpstreamCalls: true,
+      // Its operations ask for every model in one page (`first: 10000`), which costs more than
+      // the default maxCost allows (a cost is counted from `first`, not from the data), and 50
+      // of them run at once under load, as before there was a cost budget.
       maxPageSize: 10_000,
+      limits: { maxCost: 250_000, maxCostInFlight: 2_000_000 },
       ...extra.server,
     },
     mlflowReads: { ...extra.mlflowReads },

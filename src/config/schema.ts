@@ -68,6 +68,26 @@ const project = z.strictObject({
     .optional(),
 });
 
+// What one request may ask for, checked before it runs (src/server/limits/); README's
+// configuration section says why each default is what it is.
+const limits = z.strictObject({
+  // Off only to measure what the checks cost (the bench's no_limits ablation).
+  enabled: z.boolean().default(true),
+  maxDepth: z.int().min(1).max(1000).default(12),
+  maxAliases: z.int().min(0).max(100_000).default(15),
+  maxRootFields: z.int().min(1).max(100_000).default(10),
+  maxTokens: z.int().min(1).max(1_000_000).default(1000),
+  maxDirectives: z.int().min(0).max(100_000).default(50),
+  maxCost: z.int().min(1).default(25_000),
+  // The cost of the requests running at once: what bounds their memory together.
+  maxCostInFlight: z.int().min(1).default(50_000),
+  // Upstream calls (MLflow and S3, shared and cached reads free) one request may send; the
+  // bench's dashboard sends 4 a project, so 500 serves ~100 projects with pages to spare.
+  maxUpstreamCalls: z.int().min(1).max(1_000_000).default(500),
+  // How long one request may execute; then its calls are aborted and it answers what it has.
+  requestTimeoutMs: z.int().min(1).max(3_600_000).default(30_000),
+});
+
 const server = z.strictObject({
   host: z.string().min(1).default("0.0.0.0"),
   port: z.int().min(0).max(65_535).default(4000),
@@ -83,15 +103,10 @@ const server = z.strictObject({
   // Start the loads a query's selection will need alongside the call they depend on
   // (graph/prefetch.ts). Off only to measure what it saves.
   prefetch: z.boolean().default(true),
-  limits: z
-    .strictObject({
-      // Upstream calls (MLflow and S3, shared and cached reads free) one request may send; the
-      // bench's dashboard sends 4 a project, so 500 serves ~100 projects with pages to spare.
-      maxUpstreamCalls: z.int().min(1).max(1_000_000).default(500),
-      // How long one request may execute; then its calls are aborted and it answers what it has.
-      requestTimeoutMs: z.int().min(1).max(3_600_000).default(30_000),
-    })
-    .prefault({}),
+  // The schema answers introspection (GraphiQL and codegen need it); when off, validation
+  // errors no longer suggest field names ("Did you mean …") either.
+  introspection: z.boolean().default(true),
+  limits: limits.prefault({}),
   readiness: z
     .strictObject({
       // /readyz answers from a probe at most this old: one check per upstream per period.
@@ -182,5 +197,6 @@ export type Config = z.infer<typeof configSchema>;
 export type ProjectConfig = Config["projects"][number];
 export type S3Config = Config["s3"];
 export type ServerConfig = Config["server"];
+export type LimitsConfig = ServerConfig["limits"];
 export type ArtifactsConfig = Config["artifacts"];
 export type UploadsConfig = Config["uploads"];

@@ -2,6 +2,8 @@ import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/error
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ErrorCode, toGraphQLError } from "../graph/common/errors.js";
 import { MlflowError } from "../sources/mlflow/errors.js";
+import { refusalOf } from "./limits/refusal.js";
+import { tokenRefusal } from "./limits/tokens.js";
 import type { Logger } from "./logger.js";
 import { currentRequestId } from "./request-id.js";
 
@@ -38,6 +40,12 @@ function requestIdExtension(): { requestId?: string } {
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // A request refused by a limit: its own code and figures (Apollo wraps validation errors).
+    const refused = refusalOf(error) ?? tokenRefusal(error);
+    if (refused) {
+      const { http: _http, ...extensions } = refused.extensions;
+      return { message: refused.message, locations: formatted.locations, extensions };
+    }
     const original = unwrapResolverError(error);
     const cause = rootCause(original);
     const withheld = cause instanceof MlflowError && cause.detail !== undefined;

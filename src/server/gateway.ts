@@ -16,6 +16,7 @@ import type { Logger } from "./logger.js";
 import { partialErrorsPlugin } from "./plugins/partial-errors.js";
 import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
 import { Admission } from "./admission.js";
+import { requestLimits } from "./limits/index.js";
 import { runMutationsWhole } from "./mutations-whole.js";
 import { checkReadiness, ReadinessProbe } from "./readiness.js";
 import { createRouter } from "./routes.js";
@@ -32,9 +33,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const upstreams = Upstreams.fromConfig(config);
   const storageHints = new StorageHints();
   const server = createServer();
+  const limits = requestLimits(config);
   const formatError = createFormatError(logger);
   const apollo = new ApolloServer<RequestContext>({
     schema: runMutationsWhole(await buildGraphSchema()),
+    introspection: config.server.introspection,
+    // "Did you mean …" would tell what introspection does not.
+    hideSchemaDetailsFromClientErrors: !config.server.introspection,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError,
     includeStacktraceInErrorResponses: false,
     // serve and the demo handle SIGTERM/SIGINT themselves: drain, then close upstreams.
@@ -46,6 +54,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
       ApolloServerPluginCacheControlDisabled(),
       partialErrorsPlugin(formatError),
+      ...limits.plugins,
       ...(config.server.exposeUpstreamCalls ? [upstreamCallsPlugin()] : []),
     ],
   });

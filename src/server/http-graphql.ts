@@ -5,6 +5,10 @@ import { RequestLimitError } from "../sources/request-limits.js";
 import type { Admission } from "./admission.js";
 
 export class RequestTooLarge extends Error {}
+class NotUtf8 extends Error {}
+
+// Fatal: a body that is not valid UTF-8 is refused, never read with U+FFFD in its place.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -14,7 +18,11 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string>
     if (size > maxBytes) throw new RequestTooLarge(`request body over ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  try {
+    return utf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new NotUtf8();
+  }
 }
 
 function sendError(
@@ -63,6 +71,9 @@ export async function handleGraphQL<TContext extends BaseContext>(
     body = text === "" ? undefined : JSON.parse(text);
   } catch (error) {
     if (error instanceof RequestTooLarge) return sendError(res, 413, error.message, "BAD_REQUEST");
+    if (error instanceof NotUtf8) {
+      return sendError(res, 400, "request body is not valid UTF-8", "BAD_REQUEST");
+    }
     return sendError(res, 400, "request body is not valid JSON", "BAD_REQUEST");
   }
   const headers = new HeaderMap();

@@ -202,7 +202,7 @@ describe("many versions at once", () => {
     const { data, errors, extensions } = await gateway.query<{
       versions: { edges: { node: { storageUri: string | null; mlmodel: object | null } }[] };
     }>(
-      `{ versions(first: 500) { edges { node { storageUri artifacts { path } mlmodel { flavors { name } } } } } }`,
+      `{ versions(first: 50) { edges { node { storageUri artifacts { path } mlmodel { flavors { name } } } } } }`,
     );
     expect(errors).toBeUndefined();
     const located = data!.versions.edges.filter((e) => e.node.storageUri);

@@ -53,8 +53,8 @@ interface GatewayVersion {
 
 const projectVersions = `query ($project: String!) {
   project(name: $project) {
-    models(first: 500) {
-      edges { node { name versions(first: 500) { totalCount edges { node {
+    models(first: 20) {
+      edges { node { name versions(first: 20) { totalCount edges { node {
         id number status stage description source runId createdAt updatedAt
         tags { key value } aliases
         run { runId name status experimentId startTime endTime

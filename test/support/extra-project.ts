@@ -14,7 +14,12 @@ export interface ExtraProject {
 /** An MLflow server of the test's own beside the shared stack, and its project config. */
 export async function startExtraProject(
   name: string,
-  options: { seedModels?: number; seedRuns?: "all" | "champion"; timeoutMs?: number } = {},
+  options: {
+    seedModels?: number;
+    seedVersions?: number;
+    seedRuns?: "all" | "champion";
+    timeoutMs?: number;
+  } = {},
 ): Promise<ExtraProject> {
   const server = await startExtraMlflow(testStack(), name, options);
   const get = async <T>(path: string): Promise<T> =>

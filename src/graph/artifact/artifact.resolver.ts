@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { cost } from "../common/cost.js";
 import { badUserInput } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 import { Artifact, type ArtifactRoot } from "./artifact.type.js";
@@ -19,6 +20,7 @@ export class ArtifactResolver {
     description:
       "A presigned GET of this file, made locally (no call to S3); null for folders and for " +
       "projects whose files only MLflow can read.",
+    complexity: cost.local,
   })
   downloadUrl(
     @Root() artifact: ArtifactRoot,
@@ -38,6 +40,7 @@ export class ArtifactResolver {
     nullable: true,
     description:
       "The file's text, whole; a file over maxBytes is a TOO_LARGE error. null for folders.",
+    complexity: cost.text,
   })
   async text(
     @Root() artifact: ArtifactRoot,

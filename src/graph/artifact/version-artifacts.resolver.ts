@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { parseMLModel } from "../../sources/mlmodel/parse.js";
 import { type Storage, storageUri } from "../../sources/storage/artifact-uri.js";
+import { cost } from "../common/cost.js";
 import { badUserInput, userError, ErrorCode } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
 import { MLModel, type MLModelRoot } from "../mlmodel/mlmodel.type.js";
@@ -25,6 +26,7 @@ export class VersionArtifactsResolver {
 
   @FieldResolver(() => [Artifact], {
     description: "The files and folders under path, sorted by path.",
+    complexity: cost.artifacts,
   })
   async artifacts(
     @Root() root: VersionRoot,
@@ -41,6 +43,7 @@ export class VersionArtifactsResolver {
   @FieldResolver(() => Artifact, {
     nullable: true,
     description: "One file or folder; null when absent.",
+    complexity: cost.lookup,
   })
   async artifact(
     @Root() root: VersionRoot,
@@ -57,6 +60,7 @@ export class VersionArtifactsResolver {
   @FieldResolver(() => MLModel, {
     nullable: true,
     description: "The parsed MLmodel; null when the version has none.",
+    complexity: cost.mlmodel,
   })
   async mlmodel(@Root() root: VersionRoot, @Ctx() ctx: GraphContext): Promise<MLModelRoot | null> {
     const read = (storage: Storage) =>

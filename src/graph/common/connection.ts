@@ -1,4 +1,5 @@
 import { type ClassType, Field, Int, ObjectType } from "type-graphql";
+import { cost } from "./cost.js";
 
 @ObjectType({ description: "Relay page information." })
 export class PageInfo {
@@ -39,13 +40,16 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
 
   @ObjectType(`${name}Connection`)
   class ConnectionType {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { complexity: cost.free })
     edges!: EdgeType[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { complexity: cost.perPage })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: "Items in the whole list, over every page." })
+    @Field(() => Int, {
+      description: "Items in the whole list, over every page.",
+      complexity: cost.perPage,
+    })
     totalCount!: number;
   }
 

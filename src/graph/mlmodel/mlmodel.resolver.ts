@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { parsePythonVersion, parseRequirements } from "../../sources/mlmodel/parse.js";
 import { readText } from "../artifact/browse.js";
+import { cost } from "../common/cost.js";
 import type { GraphContext } from "../context.js";
 import { MLModel, type MLModelRoot } from "./mlmodel.type.js";
 
@@ -12,6 +13,7 @@ export class MLModelResolver {
   @FieldResolver(() => [String], {
     nullable: true,
     description: "requirements.txt beside the MLmodel, one requirement a line; null without one.",
+    complexity: cost.lookup,
   })
   async requirements(
     @Root() model: MLModelRoot,
@@ -30,6 +32,7 @@ export class MLModelResolver {
   @FieldResolver(() => String, {
     nullable: true,
     description: "From python_env.yaml, else the python_function flavor's python_version.",
+    complexity: cost.lookup,
   })
   async pythonVersion(
     @Root() model: MLModelRoot,

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import { Deleted } from "../common/deleted.type.js";
+import { cost } from "../common/cost.js";
 import { encodeId } from "../common/global-id.js";
 import { IDEMPOTENCY_TAG, markerTags, onceForKey } from "../common/idempotency.js";
 import { checkDescription, checkModelName, checkTag } from "../common/validate.js";
@@ -28,7 +29,7 @@ async function afterWrite(
 
 @Resolver(() => Model)
 export class ModelMutations {
-  @Mutation(() => Model)
+  @Mutation(() => Model, { complexity: cost.create })
   createModel(
     @Arg("input", () => CreateModelInput) input: CreateModelInput,
     @Ctx() ctx: GraphContext,
@@ -64,7 +65,7 @@ export class ModelMutations {
     );
   }
 
-  @Mutation(() => Model)
+  @Mutation(() => Model, { complexity: cost.write })
   async updateModel(
     @Arg("input", () => UpdateModelInput) input: UpdateModelInput,
     @Ctx() ctx: GraphContext,
@@ -75,7 +76,7 @@ export class ModelMutations {
     return afterWrite(ctx, project, input.name);
   }
 
-  @Mutation(() => Deleted)
+  @Mutation(() => Deleted, { complexity: cost.write })
   async deleteModel(
     @Arg("input", () => DeleteModelInput) input: DeleteModelInput,
     @Ctx() ctx: GraphContext,
@@ -86,7 +87,7 @@ export class ModelMutations {
     return { id: encodeId("Model", project, input.name) };
   }
 
-  @Mutation(() => Model)
+  @Mutation(() => Model, { complexity: cost.write })
   async setModelTag(
     @Arg("input", () => SetModelTagInput) input: SetModelTagInput,
     @Ctx() ctx: GraphContext,
@@ -97,7 +98,7 @@ export class ModelMutations {
     return afterWrite(ctx, project, input.name);
   }
 
-  @Mutation(() => Model)
+  @Mutation(() => Model, { complexity: cost.write })
   async deleteModelTag(
     @Arg("input", () => DeleteModelTagInput) input: DeleteModelTagInput,
     @Ctx() ctx: GraphContext,

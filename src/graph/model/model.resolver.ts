@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import type { Page } from "../common/connection.js";
+import { cost } from "../common/cost.js";
 import { encodeId } from "../common/global-id.js";
 import type { GraphContext } from "../context.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
@@ -14,7 +15,7 @@ import { type ModelRoot, resolveModel } from "./resolve-model.js";
 
 @Resolver(() => Model)
 export class ModelResolver {
-  @Query(() => Model, { nullable: true })
+  @Query(() => Model, { nullable: true, complexity: cost.lookup })
   model(
     @Arg("project", () => String) project: string,
     @Arg("name", () => String) name: string,
@@ -26,6 +27,7 @@ export class ModelResolver {
 
   @Query(() => ModelConnection, {
     description: "Models of several projects as one list, sorted by name, then project.",
+    complexity: cost.pageOverProjects,
   })
   models(
     @Args(() => ModelsArgs) args: ModelsArgs,

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import type { Page } from "../common/connection.js";
+import { cost } from "../common/cost.js";
 import type { GraphContext } from "../context.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
 import { listModels } from "./list-models.js";
@@ -12,7 +13,7 @@ import { type ModelRoot, resolveModel } from "./resolve-model.js";
 
 @Resolver(() => Project)
 export class ProjectModelsResolver {
-  @FieldResolver(() => Model, { nullable: true })
+  @FieldResolver(() => Model, { nullable: true, complexity: cost.lookup })
   model(
     @Root() project: ProjectRoot,
     @Arg("name", () => String) name: string,
@@ -22,7 +23,7 @@ export class ProjectModelsResolver {
     return resolveModel(ctx, project.name, name, info);
   }
 
-  @FieldResolver(() => ModelConnection)
+  @FieldResolver(() => ModelConnection, { complexity: cost.projectPage })
   models(
     @Root() project: ProjectRoot,
     @Args(() => ProjectModelsArgs) args: ProjectModelsArgs,

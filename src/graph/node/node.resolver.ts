@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { cost } from "../common/cost.js";
 import { badUserInput, notFound } from "../common/errors.js";
 import { decodeId, type IdPart } from "../common/global-id.js";
 import type { GraphContext } from "../context.js";
@@ -35,7 +36,11 @@ async function load(ctx: GraphContext, type: string, parts: IdPart[]): Promise<o
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: "Any object by its global id." })
+  @Query(() => Node, {
+    nullable: true,
+    description: "Any object by its global id.",
+    complexity: cost.lookup,
+  })
   async node(@Arg("id", () => ID) id: string, @Ctx() ctx: GraphContext): Promise<NodeValue> {
     const { type, parts } = decodeId(id);
     const found = await load(ctx, type, parts);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Arg, Ctx, Field, Int, Mutation, ObjectType, Resolver } from "type-graphql";
+import { cost } from "../common/cost.js";
 import { badUserInput } from "../common/errors.js";
 import { onceForKey } from "../common/idempotency.js";
 import { checkModelName } from "../common/validate.js";
@@ -36,6 +37,7 @@ export class UploadMutations {
     description:
       "Presigned PUT URLs (or part URLs above the multipart threshold), each for the declared " +
       "length, under a staging prefix: the bytes go straight to S3, never through the gateway.",
+    complexity: cost.startUpload,
   })
   startUpload(
     @Arg("input", () => StartUploadInput) input: StartUploadInput,
@@ -88,6 +90,7 @@ export class UploadMutations {
       "Completes the multipart files, copies them where no upload URL reaches, and checks that " +
       "copy: every declared file, its size (and SHA-256). The version is made from that copy. " +
       "If anything is missing or wrong, everything staged is removed.",
+    complexity: cost.completeUpload,
   })
   async completeUpload(
     @Arg("input", () => CompleteUploadInput) input: CompleteUploadInput,
@@ -98,7 +101,10 @@ export class UploadMutations {
     return viewUpload(ctx, await completeUpload(ctx, session, input.parts ?? []));
   }
 
-  @Mutation(() => AbortedUpload, { description: "Removes everything the upload staged." })
+  @Mutation(() => AbortedUpload, {
+    description: "Removes everything the upload staged.",
+    complexity: cost.abortUpload,
+  })
   async abortUpload(
     @Arg("input", () => AbortUploadInput) input: AbortUploadInput,
     @Ctx() ctx: GraphContext,

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
 import type { Page } from "../common/connection.js";
+import { cost } from "../common/cost.js";
 import { badUserInput, notFound } from "../common/errors.js";
 import { sortAndPage } from "../common/paginate.js";
 import type { GraphContext } from "../context.js";
@@ -46,7 +47,7 @@ export class ModelVersionsResolver {
     return loadVersion(ctx, root.project, root.name, number!);
   }
 
-  @FieldResolver(() => VersionConnection, { description: "Newest first." })
+  @FieldResolver(() => VersionConnection, { description: "Newest first.", complexity: cost.page })
   async versions(
     @Root() model: RegisteredModel,
     @Args(() => ModelVersionsArgs) args: ModelVersionsArgs,
@@ -64,6 +65,7 @@ export class ModelVersionsResolver {
   @FieldResolver(() => [Version], {
     description:
       "The newest version in each legacy stage (or in the stages given), as MLflow keeps them.",
+    complexity: cost.latestVersions,
   })
   latestVersions(
     @Root() model: RegisteredModel,

@@ -3,6 +3,7 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { MlflowError } from "../../sources/mlflow/errors.js";
 import { storageUri } from "../../sources/storage/artifact-uri.js";
 import { requireVersionFiles, storageOfVersion } from "../artifact/storage.js";
+import { cost } from "../common/cost.js";
 import { badUserInput } from "../common/errors.js";
 import { markerTags, onceForKey } from "../common/idempotency.js";
 import { outcomeUnknown } from "../common/outcome.js";
@@ -39,6 +40,7 @@ export class PromoteMutation {
       "them there, with tags recording its origin; works across MLflow servers. Nothing is left " +
       "half-made: a failed step removes the copy (and a model it created), unless MLflow may " +
       "have registered it (a timeout): then a retry with the same idempotencyKey returns it.",
+    complexity: cost.promoteVersion,
   })
   async promoteVersion(
     @Arg("input", () => PromoteVersionInput) input: PromoteVersionInput,

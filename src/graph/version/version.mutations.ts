@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { ModelVersion, RegisteredModel } from "../../sources/mlflow/types.js";
 import { Deleted } from "../common/deleted.type.js";
+import { cost } from "../common/cost.js";
 import { badUserInput } from "../common/errors.js";
 import { encodeId } from "../common/global-id.js";
 import { markerTags, onceForKey } from "../common/idempotency.js";
@@ -52,6 +53,7 @@ export class VersionMutations {
   @Mutation(() => Version, {
     description:
       "Registers a version from a source or a completed upload; with no runId it is registry-only.",
+    complexity: cost.createVersion,
   })
   async createVersion(
     @Arg("input", () => CreateVersionInput) input: CreateVersionInput,
@@ -107,7 +109,7 @@ export class VersionMutations {
     );
   }
 
-  @Mutation(() => Version)
+  @Mutation(() => Version, { complexity: cost.write })
   async updateVersion(
     @Arg("input", () => UpdateVersionInput) input: UpdateVersionInput,
     @Ctx() ctx: GraphContext,
@@ -119,7 +121,7 @@ export class VersionMutations {
     return reread(ctx, project, model, input.version);
   }
 
-  @Mutation(() => Deleted)
+  @Mutation(() => Deleted, { complexity: cost.write })
   async deleteVersion(
     @Arg("input", () => DeleteVersionInput) input: DeleteVersionInput,
     @Ctx() ctx: GraphContext,
@@ -130,7 +132,7 @@ export class VersionMutations {
     return { id: encodeId("Version", project, model, input.version) };
   }
 
-  @Mutation(() => Version)
+  @Mutation(() => Version, { complexity: cost.write })
   async setVersionTag(
     @Arg("input", () => SetVersionTagInput) input: SetVersionTagInput,
     @Ctx() ctx: GraphContext,
@@ -141,7 +143,7 @@ export class VersionMutations {
     return reread(ctx, project, model, input.version);
   }
 
-  @Mutation(() => Version)
+  @Mutation(() => Version, { complexity: cost.write })
   async deleteVersionTag(
     @Arg("input", () => DeleteVersionTagInput) input: DeleteVersionTagInput,
     @Ctx() ctx: GraphContext,
@@ -155,6 +157,7 @@ export class VersionMutations {
 
   @Mutation(() => Version, {
     description: "Points the alias at the version; returns that version.",
+    complexity: cost.write,
   })
   async setAlias(
     @Arg("input", () => SetAliasInput) input: SetAliasInput,
@@ -165,7 +168,10 @@ export class VersionMutations {
     return reread(ctx, project, model, input.version);
   }
 
-  @Mutation(() => Model, { description: "Removes the alias; returns the model." })
+  @Mutation(() => Model, {
+    description: "Removes the alias; returns the model.",
+    complexity: cost.write,
+  })
   async deleteAlias(
     @Arg("input", () => DeleteAliasInput) input: DeleteAliasInput,
     @Ctx() ctx: GraphContext,
@@ -176,7 +182,10 @@ export class VersionMutations {
     return loadModel(ctx, project, model);
   }
 
-  @Mutation(() => Version, { description: "Moves the version to a legacy stage." })
+  @Mutation(() => Version, {
+    description: "Moves the version to a legacy stage.",
+    complexity: cost.write,
+  })
   async transitionStage(
     @Arg("input", () => TransitionStageInput) input: TransitionStageInput,
     @Ctx() ctx: GraphContext,

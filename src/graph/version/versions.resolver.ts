@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Args, Ctx, Info, Query, Resolver } from "type-graphql";
 import type { Page } from "../common/connection.js";
+import { cost } from "../common/cost.js";
 import { sortAndPage } from "../common/paginate.js";
 import { fromEachProject } from "../common/settle-projects.js";
 import type { GraphContext } from "../context.js";
@@ -17,6 +18,7 @@ export class VersionsResolver {
   @Query(() => VersionConnection, {
     description:
       "Versions across projects (e.g. every version aliased `champion`), sorted by model name, project, then newest first.",
+    complexity: cost.pageOverProjects,
   })
   async versions(
     @Args(() => VersionsArgs) args: VersionsArgs,

@@ -78,11 +78,17 @@ describe("uploads that cannot be abused", () => {
   }
 
   it("refuses 800,000 part URLs, and a total over the cap, before any S3 call", async () => {
+    // What it would write is the mutation's cost: 800,000 part URLs are refused before it runs.
     const huge = Array.from({ length: 1000 }, (_, i) => ({
       path: `shard-${i}`,
       size: 50 * 1024 ** 3,
     }));
-    const bytes = await client.start(huge);
+    const costly = await client.start(huge);
+    expect(codeOf(costly)).toBe("QUERY_TOO_COMPLEX");
+    expect(costly.errors![0]!.extensions!.cost).toBeGreaterThan(800_000);
+    expect(costly.extensions!.upstreamCalls!.total).toBe(0);
+    const total = Array.from({ length: 3 }, (_, i) => ({ path: `shard-${i}`, size: 40 * GiB }));
+    const bytes = await client.start(total);
     expect(codeOf(bytes)).toBe("BAD_USER_INPUT");
     expect(bytes.errors![0]!.extensions).toMatchObject({ limit: 100 * GiB });
     expect(bytes.extensions!.upstreamCalls!.total).toBe(0);

@@ -2,46 +2,32 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { ArtifactResolver } from "./artifact/artifact.resolver.js";
-import { VersionArtifactsResolver } from "./artifact/version-artifacts.resolver.js";
 import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
 import { ModelMutations } from "./model/model.mutations.js";
-import { VersionMutations } from "./version/version.mutations.js";
-import { PromoteMutation } from "./version/promote.mutation.js";
-import { UploadMutations } from "./upload/upload.mutations.js";
 import { ModelResolver } from "./model/model.resolver.js";
-import { ProjectModelsResolver } from "./model/project-models.resolver.js";
 import { NodeResolver } from "./node/node.resolver.js";
 import { ProjectResolver } from "./project/project.resolver.js";
 import { RunResolver } from "./run/run.resolver.js";
-import { VersionRunResolver } from "./run/version-run.resolver.js";
-import { AliasVersionResolver, ModelAliasesResolver } from "./version/model-aliases.resolver.js";
-import { ModelVersionsResolver } from "./version/model-versions.resolver.js";
-import { VersionDataResolver } from "./version/version-data.resolver.js";
+import { UploadMutations } from "./upload/upload.mutations.js";
+import { AliasResolver } from "./version/alias.resolver.js";
+import { VersionMutations } from "./version/version.mutations.js";
 import { VersionResolver } from "./version/version.resolver.js";
-import { VersionsResolver } from "./version/versions.resolver.js";
 
 export function buildGraphSchema(): Promise<GraphQLSchema> {
   return buildSchema({
+    // One resolver class per GraphQL type, and one per entity for its Mutation fields.
     resolvers: [
       NodeResolver,
       ProjectResolver,
-      ProjectModelsResolver,
       ModelResolver,
-      ModelAliasesResolver,
-      AliasVersionResolver,
-      ModelVersionsResolver,
+      AliasResolver,
       VersionResolver,
-      VersionDataResolver,
-      VersionsResolver,
-      VersionRunResolver,
       RunResolver,
-      VersionArtifactsResolver,
       ArtifactResolver,
       MLModelResolver,
       ModelMutations,
       VersionMutations,
       UploadMutations,
-      PromoteMutation,
     ],
     validate: false,
   });

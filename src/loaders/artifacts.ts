@@ -57,7 +57,5 @@ export function createArtifactLoaders(s3: S3Store, mlflow: MlflowClients) {
     objectStart,
     proxiedListing,
     proxiedText,
-    presign: (location: S3Location, path: string, expiresIn: number) =>
-      s3.presignGet(location, path, expiresIn),
   };
 }

@@ -1,12 +1,13 @@
 import DataLoader from "dataloader";
 import type { RegisteredModel } from "../sources/mlflow/types.js";
 import { CALLS_BEFORE_LISTING, type ModelKey, modelKeyId, nullIfNotFound } from "./keys.js";
+import type { ListedProjects } from "./listed-projects.js";
 import type { MlflowClients } from "./mlflow-clients.js";
 import { perProject, settleEach } from "./settle.js";
 
-export function createModelLoaders(mlflow: MlflowClients) {
+export function createModelLoaders(mlflow: MlflowClients, listed: ListedProjects) {
   /** Projects whose model listing this request has loaded (or is loading). */
-  const listedProjects = new Set<string>();
+  const listedProjects = listed.models;
 
   /** All registered models of a project (aliases and latest versions come with them). */
   const modelsOfProject = perProject<RegisteredModel[]>((project) => {
@@ -43,10 +44,5 @@ export function createModelLoaders(mlflow: MlflowClients) {
     { cacheKeyFn: modelKeyId },
   );
 
-  function forgetModelsOfProject(project: string): void {
-    listedProjects.delete(project);
-    modelsOfProject.clear(project);
-  }
-
-  return { modelsOfProject, model, forgetModelsOfProject };
+  return { modelsOfProject, model };
 }

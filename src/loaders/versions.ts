@@ -9,6 +9,7 @@ import {
   type VersionNumberKey,
   versionNumberKeyId,
 } from "./keys.js";
+import type { ListedProjects } from "./listed-projects.js";
 import type { MlflowClients } from "./mlflow-clients.js";
 import { perProject, settleEach } from "./settle.js";
 
@@ -20,14 +21,14 @@ export interface VersionSearchKey {
 
 const newestFirst = (a: ModelVersion, b: ModelVersion) => b.number - a.number;
 
-export function createVersionLoaders(mlflow: MlflowClients) {
+export function createVersionLoaders(mlflow: MlflowClients, listed: ListedProjects) {
   /** Every version of every model of a project: one search, followed to its last page. */
   const versionsOfProject = perProject<ModelVersion[]>((project) =>
     mlflow(project).searchModelVersions(),
   );
 
   /** Projects whose whole version listing this request has started; models read from it. */
-  const listedProjects = new Set<string>();
+  const listedProjects = listed.versions;
 
   const versionSearch = new DataLoader<VersionSearchKey, ModelVersion[], string>(
     (keys) => settleEach(keys, (key) => mlflow(key.project).searchModelVersions(key.filter)),
@@ -101,26 +102,10 @@ export function createVersionLoaders(mlflow: MlflowClients) {
     { cacheKeyFn: versionNumberKeyId },
   );
 
-  /**
-   * Starts the project's version listing ahead of need: the versions of its models will come
-   * from it, whatever their number. Failures surface where a version is read.
-   */
-  function prefetchVersionsOfProject(project: string): void {
-    listedProjects.add(project);
-    versionsOfProject.load(project).catch(() => undefined);
-  }
-
-  function forgetVersionsOfProject(project: string): void {
-    listedProjects.delete(project);
-    versionsOfProject.clear(project);
-  }
-
   return {
     versionsOfProject,
     versionSearch,
     versionsOfModel,
     version,
-    prefetchVersionsOfProject,
-    forgetVersionsOfProject,
   };
 }

@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.js";
-import type { StorageHints } from "../graph/artifact/storage-hints.js";
 import type { GraphContext } from "../graph/context.js";
-import { createLoaders } from "../loaders/index.js";
+import type { StorageHints } from "../registry/artifacts/storage-hints.js";
+import { registryForRequest } from "../registry/for-request.js";
 import { UpstreamCalls } from "../sources/calls.js";
 import type { Upstreams } from "../sources/upstreams.js";
 
@@ -19,20 +19,8 @@ export function createContext(
   const calls = new UpstreamCalls({ maxCalls: config.server.limits.maxUpstreamCalls, signal });
   return {
     calls,
-    loaders: createLoaders(upstreams, calls),
-    projectNames: config.projects.map((p) => p.name),
+    registry: registryForRequest(config, upstreams, calls, storageHints),
     limits: config.server,
-    prefetch: config.server.prefetch,
-    storageHints,
-    artifactLimits: config.artifacts,
-    uploadLimits: config.uploads,
-    artifactDestinations: new Map(
-      config.projects.flatMap((p) =>
-        p.artifacts?.destination ? [[p.name, p.artifacts.destination]] : [],
-      ),
-    ),
     partialErrors: [],
-    projectConfig: (name) => upstreams.project(name),
-    fileScope: (name) => upstreams.fileScope(name),
   };
 }

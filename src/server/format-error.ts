@@ -1,6 +1,6 @@
 import { ApolloServerErrorCode, unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { ErrorCode, toGraphQLError } from "../graph/common/errors.js";
+import { ErrorCode, toGraphQLError } from "../registry/errors.js";
 import { MlflowError } from "../sources/mlflow/errors.js";
 import { refusalOf } from "./limits/refusal.js";
 import { tokenRefusal } from "./limits/tokens.js";

@@ -7,7 +7,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { Config } from "../config/schema.js";
-import { StorageHints } from "../graph/artifact/storage-hints.js";
+import { StorageHints } from "../registry/artifacts/storage-hints.js";
 import { buildGraphSchema } from "../graph/schema.js";
 import { Upstreams } from "../sources/upstreams.js";
 import { createContext, type RequestContext } from "./context.js";

@@ -1,17 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import type { ArtifactEntry } from "../../registry/artifacts/browse.js";
 import { cost } from "../common/cost.js";
-import { badUserInput } from "../common/errors.js";
 import type { GraphContext } from "../context.js";
-import { Artifact, type ArtifactRoot } from "./artifact.type.js";
-import { readText } from "./browse.js";
-
-function within(name: string, value: number | null | undefined, max: number): number {
-  const chosen = value ?? max;
-  if (!Number.isInteger(chosen) || chosen < 1 || chosen > max) {
-    throw badUserInput(`${name} must be between 1 and ${max}, got ${chosen}`);
-  }
-  return chosen;
-}
+import { Artifact } from "./artifact.type.js";
 
 @Resolver(() => Artifact)
 export class ArtifactResolver {
@@ -23,7 +14,7 @@ export class ArtifactResolver {
     complexity: cost.local,
   })
   downloadUrl(
-    @Root() artifact: ArtifactRoot,
+    @Root() artifact: ArtifactEntry,
     @Ctx() ctx: GraphContext,
     @Arg("expiresIn", () => Int, {
       nullable: true,
@@ -31,9 +22,7 @@ export class ArtifactResolver {
     })
     expiresIn?: number | null,
   ): Promise<string> | null {
-    const seconds = within("expiresIn", expiresIn, ctx.artifactLimits.downloadUrlMaxExpirySeconds);
-    if (artifact.isDir || artifact.storage.kind !== "s3") return null;
-    return ctx.loaders.artifacts.presign(artifact.storage.location, artifact.path, seconds);
+    return ctx.registry.artifacts.downloadUrl(artifact, expiresIn);
   }
 
   @FieldResolver(() => String, {
@@ -42,14 +31,12 @@ export class ArtifactResolver {
       "The file's text, whole; a file over maxBytes is a TOO_LARGE error. null for folders.",
     complexity: cost.text,
   })
-  async text(
-    @Root() artifact: ArtifactRoot,
+  text(
+    @Root() artifact: ArtifactEntry,
     @Ctx() ctx: GraphContext,
     @Arg("maxBytes", () => Int, { nullable: true, description: "The server's maximum by default." })
     maxBytes?: number | null,
   ): Promise<string | null> {
-    const limit = within("maxBytes", maxBytes, ctx.artifactLimits.textMaxBytes);
-    if (artifact.isDir) return null;
-    return readText(ctx, artifact.project, artifact.storage, artifact.path, limit);
+    return ctx.registry.artifacts.text(artifact, maxBytes);
   }
 }

@@ -1,5 +1,5 @@
 import type { GraphQLError } from "graphql";
-import { badUserInput } from "./errors.js";
+import { badUserInput } from "../../registry/errors.js";
 
 /** The config values some argument ranges come from. */
 export interface ArgumentLimits {

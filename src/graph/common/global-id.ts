@@ -1,4 +1,4 @@
-import { badUserInput } from "./errors.js";
+import { badUserInput } from "../../registry/errors.js";
 
 export type IdPart = string | number;
 

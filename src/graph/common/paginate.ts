@@ -1,6 +1,6 @@
 import type { GraphContext } from "../context.js";
 import type { Page } from "./connection.js";
-import { badUserInput } from "./errors.js";
+import { badUserInput } from "../../registry/errors.js";
 import type { PageArgs } from "./page.args.js";
 
 export type SortKey = (string | number)[];

@@ -8,6 +8,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from "graphql";
+import type { Edge, Page } from "./connection.js";
 
 /** The fields selected below a field, by field name: aliases merged, fragments expanded. */
 export interface Selection {
@@ -47,9 +48,25 @@ function add(
   );
 }
 
+/**
+ * A field name checked against the classes that declare and resolve it: read-ahead names the
+ * fields it serves through this, so renaming one fails the build instead of silently ending
+ * its read-ahead.
+ */
+export const fieldOf =
+  <T>() =>
+  <K extends keyof T & string>(name: K): K =>
+    name;
+
+const edge = fieldOf<Page<unknown>>();
+const node = fieldOf<Edge<unknown>>();
+
+/** The path from a connection to its nodes. */
+export const NODES_PATH = [edge("edges"), node("node")];
+
 /** What is selected of a connection's nodes (`edges { node { … } }`). */
 export function nodesOf(connection: Selection): Selection {
-  return connection.edges?.node ?? {};
+  return connection[edge("edges")]?.[node("node")] ?? {};
 }
 
 /** Whether `field` is selected anywhere below. */
@@ -73,7 +90,8 @@ export function argumentsBelow(
   let definition;
   for (const name of Array.isArray(field) ? field : [field]) {
     definition = isObjectType(type) ? type.getFields()[name] : undefined;
-    if (!definition) return [];
+    // A read-ahead path the schema does not have is a bug (a renamed field): fail loudly.
+    if (!definition) throw new Error(`argumentsBelow: ${String(type)} has no field "${name}"`);
     const below: FieldNode[] = [];
     for (const parent of nodes) {
       eachField(parent.selectionSet, info.fragments, (node) => {

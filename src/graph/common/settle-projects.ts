@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { GraphContext } from "../context.js";
-import { atPath } from "./errors.js";
+import { atPath } from "../../registry/errors.js";
 
 /**
  * Runs one task per project in parallel and keeps what succeeded. A project that fails

@@ -1,12 +1,8 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { parsePythonVersion, parseRequirements } from "../../sources/mlmodel/parse.js";
-import { readText } from "../artifact/browse.js";
+import type { MLModelEntry } from "../../registry/artifacts/version-files.js";
 import { cost } from "../common/cost.js";
 import type { GraphContext } from "../context.js";
-import { MLModel, type MLModelRoot } from "./mlmodel.type.js";
-
-// Sibling files are small; this bound only guards against a pathological one.
-const SIBLING_MAX_BYTES = 1_048_576;
+import { MLModel } from "./mlmodel.type.js";
 
 @Resolver(() => MLModel)
 export class MLModelResolver {
@@ -15,18 +11,8 @@ export class MLModelResolver {
     description: "requirements.txt beside the MLmodel, one requirement a line; null without one.",
     complexity: cost.lookup,
   })
-  async requirements(
-    @Root() model: MLModelRoot,
-    @Ctx() ctx: GraphContext,
-  ): Promise<string[] | null> {
-    const text = await readText(
-      ctx,
-      model.project,
-      model.storage,
-      "requirements.txt",
-      SIBLING_MAX_BYTES,
-    );
-    return text === null ? null : parseRequirements(text);
+  requirements(@Root() mlmodel: MLModelEntry, @Ctx() ctx: GraphContext): Promise<string[] | null> {
+    return ctx.registry.artifacts.requirements(mlmodel);
   }
 
   @FieldResolver(() => String, {
@@ -34,18 +20,7 @@ export class MLModelResolver {
     description: "From python_env.yaml, else the python_function flavor's python_version.",
     complexity: cost.lookup,
   })
-  async pythonVersion(
-    @Root() model: MLModelRoot,
-    @Ctx() ctx: GraphContext,
-  ): Promise<string | null> {
-    const text = await readText(
-      ctx,
-      model.project,
-      model.storage,
-      "python_env.yaml",
-      SIBLING_MAX_BYTES,
-    );
-    const fromEnv = text === null ? null : parsePythonVersion(text);
-    return fromEnv ?? model.flavors.find((f) => f.name === "python_function")?.version ?? null;
+  pythonVersion(@Root() mlmodel: MLModelEntry, @Ctx() ctx: GraphContext): Promise<string | null> {
+    return ctx.registry.artifacts.pythonVersion(mlmodel);
   }
 }

@@ -1,14 +1,6 @@
 import { DateTimeResolver } from "graphql-scalars";
 import { Field, ObjectType } from "type-graphql";
-import type { MLModel as ParsedMLModel } from "../../sources/mlmodel/types.js";
-import type { Storage } from "../../sources/storage/artifact-uri.js";
 import { Signature } from "./signature.type.js";
-
-/** The parsed MLmodel, and where its siblings (requirements.txt, …) are, read only if asked. */
-export interface MLModelRoot extends ParsedMLModel {
-  project: string;
-  storage: Storage;
-}
 
 @ObjectType({ description: "A flavor the model can be loaded as." })
 export class Flavor {

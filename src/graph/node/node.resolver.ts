@@ -1,34 +1,28 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { badUserInput } from "../../registry/errors.js";
 import { cost } from "../common/cost.js";
-import { badUserInput, notFound } from "../common/errors.js";
 import { decodeId, type IdPart } from "../common/global-id.js";
 import type { GraphContext } from "../context.js";
-import { loadModel } from "../model/load-model.js";
-import { requireProject } from "../project/project.lookup.js";
-import { loadVersion } from "../version/load-version.js";
 import { Node, type NodeValue } from "./node.interface.js";
 
 const isString = (p: IdPart | undefined): p is string => typeof p === "string";
 
-async function load(ctx: GraphContext, type: string, parts: IdPart[]): Promise<object | null> {
+/** The object an id names, or null when the id is not one this API issues. */
+function load(ctx: GraphContext, type: string, parts: IdPart[]): object | Promise<object> | null {
+  const { registry } = ctx;
   const [project, key, number] = parts;
   if (!isString(project)) return null;
   switch (type) {
     case "Project":
-      return parts.length === 1 ? { name: requireProject(ctx, project) } : null;
+      return parts.length === 1 ? { name: registry.projects.require(project) } : null;
     case "Model":
-      return parts.length === 2 && isString(key) ? loadModel(ctx, project, key) : null;
+      return parts.length === 2 && isString(key) ? registry.models.get(project, key) : null;
     case "Version":
       return parts.length === 3 && isString(key) && Number.isInteger(number)
-        ? loadVersion(ctx, project, key, number as number)
+        ? registry.versions.get(project, key, number as number)
         : null;
-    case "Run": {
-      if (parts.length !== 2 || !isString(key)) return null;
-      requireProject(ctx, project);
-      const run = await ctx.loaders.run.load({ project, runId: key });
-      if (!run) throw notFound(`project "${project}" has no run "${key}"`, { project, run: key });
-      return run;
-    }
+    case "Run":
+      return parts.length === 2 && isString(key) ? registry.runs.get(project, key) : null;
     default:
       return null;
   }

@@ -73,3 +73,12 @@ export class Upload {
   @Field(() => Int, { nullable: true, description: "The version it was registered as." })
   version!: number | null;
 }
+
+@ObjectType()
+export class AbortedUpload {
+  @Field()
+  uploadId!: string;
+
+  @Field(() => Int, { description: "Staged objects removed." })
+  removedObjects!: number;
+}

@@ -5,7 +5,7 @@ import {
   type GraphQLResolveInfo,
   type ResponsePath as Path,
 } from "graphql";
-import { atPath, notFound } from "../../../src/graph/common/errors.js";
+import { atPath, notFound } from "../../../src/registry/errors.js";
 import { createFormatError } from "../../../src/server/format-error.js";
 import { MlflowError } from "../../../src/sources/mlflow/errors.js";
 import { createLogger } from "../../../src/server/logger.js";

@@ -1,0 +1,49 @@
+import type { Config } from "../config/schema.js";
+import { createLoaders, ListedProjects } from "../loaders/index.js";
+import type { UpstreamCalls } from "../sources/calls.js";
+import { MlflowWriter } from "../sources/mlflow/writer.js";
+import { S3Staging } from "../sources/s3/staging.js";
+import { S3StateStore } from "../sources/s3/state.js";
+import { S3Store } from "../sources/s3/store.js";
+import type { Upstreams } from "../sources/upstreams.js";
+import type { StorageHints } from "./artifacts/storage-hints.js";
+import type { RegistryContext } from "./context.js";
+import { createRegistry, type Registry } from "./create-registry.js";
+import { forgetReads } from "./forget.js";
+
+/**
+ * One request's registry: fresh loaders (nothing cached is shared between callers), writers
+ * and S3 services that count every call in the request's budget, and the configuration.
+ */
+export function registryForRequest(
+  config: Config,
+  upstreams: Upstreams,
+  calls: UpstreamCalls,
+  storageHints: StorageHints,
+): Registry {
+  const listed = new ListedProjects();
+  const loaders = createLoaders(upstreams, calls, listed);
+  const s3 = new S3Store(upstreams.s3, calls);
+  const ctx: RegistryContext = {
+    loaders,
+    listed,
+    writer: (project) => new MlflowWriter(upstreams.mlflow(project), calls),
+    staging: new S3Staging(upstreams.s3, calls),
+    state: upstreams.stateRoot ? new S3StateStore(upstreams.s3, calls, upstreams.stateRoot) : null,
+    forget: (project, model) => forgetReads(loaders, listed, project, model),
+    presign: (location, path, expiresIn) => s3.presignGet(location, path, expiresIn),
+    projectNames: config.projects.map((p) => p.name),
+    prefetch: config.server.prefetch,
+    storageHints,
+    artifactLimits: config.artifacts,
+    uploadLimits: config.uploads,
+    artifactDestinations: new Map(
+      config.projects.flatMap((p) =>
+        p.artifacts?.destination ? [[p.name, p.artifacts.destination]] : [],
+      ),
+    ),
+    projectConfig: (name) => upstreams.project(name),
+    fileScope: (name) => upstreams.fileScope(name),
+  };
+  return createRegistry(ctx);
+}

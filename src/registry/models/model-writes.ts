@@ -1,0 +1,91 @@
+import type { RegistryContext } from "../context.js";
+import { loadedModel, type ModelEntity } from "../entities.js";
+import { IDEMPOTENCY_TAG, markerTags, onceForKey } from "../idempotency.js";
+import { requireProject } from "../projects.js";
+import type { TagCondition } from "../tags.js";
+import { checkDescription, checkModelName, checkTag } from "../validate.js";
+import { loadModel } from "./load-model.js";
+
+export interface ModelRef {
+  project: string;
+  name: string;
+}
+
+export interface NewModel extends ModelRef {
+  description?: string | null;
+  tags?: { key: string; value: string }[] | null;
+  idempotencyKey?: string | null;
+}
+
+/** Forgets this request's reads of the model and reads it again: what a write answers. */
+async function reread(ctx: RegistryContext, project: string, name: string): Promise<ModelEntity> {
+  ctx.forget(project, name);
+  return loadedModel(await loadModel(ctx, project, name));
+}
+
+export function createModel(ctx: RegistryContext, input: NewModel): Promise<ModelEntity> {
+  const project = requireProject(ctx, input.project);
+  const name = checkModelName(input.name);
+  const description = checkDescription(input.description);
+  const tags = (input.tags ?? []).map((t) => checkTag(t.key, t.value));
+  return onceForKey(
+    ctx,
+    {
+      mutation: "createModel",
+      project,
+      key: input.idempotencyKey,
+      input: { name, description, tags },
+    },
+    async (marker) => {
+      await ctx.writer(project).createModel(name, description, [...tags, ...markerTags(marker)]);
+      return { name };
+    },
+    (created) => reread(ctx, project, created.name),
+    {
+      async find(marker) {
+        ctx.forget(project, name);
+        const model = await ctx.loaders.model.load({ project, name });
+        const ours = model?.tags.some((t) => t.key === IDEMPOTENCY_TAG && t.value === marker);
+        return ours ? { name } : null;
+      },
+      untag: () => ctx.writer(project).deleteModelTag(name, IDEMPOTENCY_TAG),
+    },
+  );
+}
+
+export async function updateModel(
+  ctx: RegistryContext,
+  input: ModelRef & { description: string },
+): Promise<ModelEntity> {
+  const project = requireProject(ctx, input.project);
+  const description = checkDescription(input.description) ?? "";
+  await ctx.writer(project).updateModel(checkModelName(input.name), description);
+  return reread(ctx, project, input.name);
+}
+
+/** Deletes the model; answers its key. */
+export async function deleteModel(ctx: RegistryContext, input: ModelRef): Promise<ModelRef> {
+  const project = requireProject(ctx, input.project);
+  await ctx.writer(project).deleteModel(checkModelName(input.name));
+  ctx.forget(project, input.name);
+  return { project, name: input.name };
+}
+
+export async function setModelTag(
+  ctx: RegistryContext,
+  input: ModelRef & { key: string; value: string },
+): Promise<ModelEntity> {
+  const project = requireProject(ctx, input.project);
+  const { key, value } = checkTag(input.key, input.value);
+  await ctx.writer(project).setModelTag(checkModelName(input.name), key, value);
+  return reread(ctx, project, input.name);
+}
+
+export async function deleteModelTag(
+  ctx: RegistryContext,
+  input: ModelRef & Pick<TagCondition, "key">,
+): Promise<ModelEntity> {
+  const project = requireProject(ctx, input.project);
+  await ctx.writer(project).deleteModelTag(checkModelName(input.name), checkTag(input.key, "").key);
+  return reread(ctx, project, input.name);
+}

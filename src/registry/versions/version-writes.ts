@@ -1,0 +1,97 @@
+import type { RegistryContext } from "../context.js";
+import { loadedModel, loadedVersion, type ModelEntity, type VersionEntity } from "../entities.js";
+import { loadModel } from "../models/load-model.js";
+import { requireProject } from "../projects.js";
+import { checkAlias, checkDescription, checkModelName, checkStage, checkTag } from "../validate.js";
+import { loadVersion } from "./load-version.js";
+
+export interface VersionRef {
+  project: string;
+  model: string;
+  version: number;
+}
+
+/** The project and model a write names, checked before anything is sent. */
+export function writeTarget(ctx: RegistryContext, input: { project: string; model: string }) {
+  return { project: requireProject(ctx, input.project), model: checkModelName(input.model) };
+}
+
+/** Forgets this request's reads of the model and reads the version again. */
+export async function rereadVersion(
+  ctx: RegistryContext,
+  project: string,
+  model: string,
+  version: number,
+): Promise<VersionEntity> {
+  ctx.forget(project, model);
+  return loadedVersion(await loadVersion(ctx, project, model, version));
+}
+
+export async function updateVersion(
+  ctx: RegistryContext,
+  input: VersionRef & { description: string },
+): Promise<VersionEntity> {
+  const { project, model } = writeTarget(ctx, input);
+  const description = checkDescription(input.description) ?? "";
+  await ctx.writer(project).updateVersion(model, input.version, description);
+  return rereadVersion(ctx, project, model, input.version);
+}
+
+/** Deletes the version; answers its key. */
+export async function deleteVersion(ctx: RegistryContext, input: VersionRef): Promise<VersionRef> {
+  const { project, model } = writeTarget(ctx, input);
+  await ctx.writer(project).deleteVersion(model, input.version);
+  ctx.forget(project, model);
+  return { project, model, version: input.version };
+}
+
+export async function setVersionTag(
+  ctx: RegistryContext,
+  input: VersionRef & { key: string; value: string },
+): Promise<VersionEntity> {
+  const { project, model } = writeTarget(ctx, input);
+  const { key, value } = checkTag(input.key, input.value);
+  await ctx.writer(project).setVersionTag(model, input.version, key, value);
+  return rereadVersion(ctx, project, model, input.version);
+}
+
+export async function deleteVersionTag(
+  ctx: RegistryContext,
+  input: VersionRef & { key: string },
+): Promise<VersionEntity> {
+  const { project, model } = writeTarget(ctx, input);
+  await ctx.writer(project).deleteVersionTag(model, input.version, checkTag(input.key, "").key);
+  return rereadVersion(ctx, project, model, input.version);
+}
+
+/** Points the alias at the version; answers that version. */
+export async function setAlias(
+  ctx: RegistryContext,
+  input: VersionRef & { alias: string },
+): Promise<VersionEntity> {
+  const { project, model } = writeTarget(ctx, input);
+  await ctx.writer(project).setAlias(model, checkAlias(input.alias), input.version);
+  return rereadVersion(ctx, project, model, input.version);
+}
+
+/** Removes the alias; answers the model. */
+export async function deleteAlias(
+  ctx: RegistryContext,
+  input: { project: string; model: string; alias: string },
+): Promise<ModelEntity> {
+  const { project, model } = writeTarget(ctx, input);
+  await ctx.writer(project).deleteAlias(model, checkAlias(input.alias));
+  ctx.forget(project, model);
+  return loadedModel(await loadModel(ctx, project, model));
+}
+
+/** Moves the version to a legacy stage. */
+export async function transitionStage(
+  ctx: RegistryContext,
+  input: VersionRef & { stage: string; archiveExisting: boolean },
+): Promise<VersionEntity> {
+  const { project, model } = writeTarget(ctx, input);
+  const stage = checkStage(input.stage);
+  await ctx.writer(project).transitionStage(model, input.version, stage, input.archiveExisting);
+  return rereadVersion(ctx, project, model, input.version);
+}

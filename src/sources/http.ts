@@ -1,13 +1,22 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import got, { type Got } from "got";
+import got, { type BeforeRequestHook, type Got } from "got";
 
 export interface HttpClientOptions {
   prefixUrl: string;
   headers?: Record<string, string>;
   timeoutMs: number;
   maxSockets: number;
+  /** Answers calls in process instead of sending them; the server sets none. */
+  answer?: AnswerInProcess;
 }
+
+/**
+ * A got `beforeRequest` hook that returns a response: the call is answered without a socket.
+ * Unit tests put a fake upstream here, so retries, timeouts, error mapping and size limits
+ * above the socket stay the real path.
+ */
+export type AnswerInProcess = BeforeRequestHook;
 
 /**
  * The one place that sets how the gateway talks HTTP to an upstream: a keep-alive agent per
@@ -25,6 +34,7 @@ export function createHttpClient(options: HttpClientOptions): { http: Got; close
     timeout: { request: options.timeoutMs },
     retry: { limit: 0 },
     throwHttpErrors: true,
+    hooks: { beforeRequest: options.answer ? [options.answer] : [] },
   });
   return { http, close: () => (agent.http.destroy(), agent.https.destroy()) };
 }

@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Config, ProjectConfig } from "../config/schema.js";
+import type { AnswerInProcess } from "./http.js";
 import { MlflowTransport } from "./mlflow/transport.js";
 import { createS3Client } from "./s3/client.js";
 import { parseS3Uri, type S3Location } from "./s3/uri.js";
@@ -17,9 +18,11 @@ export class Upstreams {
     /** Where records every replica must see are kept (config `state.uri`); null without one. */
     readonly stateRoot: S3Location | null = null,
     mlflowReads?: SharedReadsOptions,
+    /** Tests only: answers every project's MLflow calls in process (a fake MLflow). */
+    mlflowAnswer?: AnswerInProcess,
   ) {
     this.mlflowByProject = new Map(
-      projects.map((p) => [p.name, new MlflowTransport(p, mlflowReads)]),
+      projects.map((p) => [p.name, new MlflowTransport(p, mlflowReads, mlflowAnswer)]),
     );
     this.fileScopes = new Map(projects.map((p) => [p.name, fileScopeOf(p, stateRoot)]));
   }

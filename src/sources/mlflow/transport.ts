@@ -2,7 +2,7 @@ import type { Got } from "got";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { ProjectConfig } from "../../config/schema.js";
 import type { UpstreamCalls } from "../calls.js";
-import { createHttpClient, readRetry } from "../http.js";
+import { type AnswerInProcess, createHttpClient, readRetry } from "../http.js";
 import { type Answer, SharedReads, type SharedReadsOptions } from "../shared-reads.js";
 import { MlflowError, toMlflowError } from "./errors.js";
 
@@ -68,6 +68,8 @@ export class MlflowTransport {
   constructor(
     readonly project: ProjectConfig,
     reads: SharedReadsOptions = NOT_SHARED,
+    /** Tests only: answers this project's calls in process (a fake MLflow). */
+    answer?: AnswerInProcess,
   ) {
     this.shared = new SharedReads(reads);
     const { mlflow } = project;
@@ -81,6 +83,7 @@ export class MlflowTransport {
         ...authHeaders(mlflow.auth),
         ...(mlflow.workspace ? { "x-mlflow-workspace": mlflow.workspace } : {}),
       },
+      answer,
     }));
   }
 

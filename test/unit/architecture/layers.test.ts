@@ -1,3 +1,4 @@
+import { describe, expect, it } from "@jest/globals";
 import { ESLint } from "eslint";
 
 // The layering of ARCHITECTURE.md is enforced by eslint.config.js; these prove the rule bites.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { createLoaders } from "../../../src/loaders/index.js";
+import { createLoaders, ListedProjects } from "../../../src/loaders/index.js";
 import { CALLS_BEFORE_LISTING } from "../../../src/loaders/keys.js";
 import { UpstreamCalls } from "../../../src/sources/calls.js";
 import { MlflowError } from "../../../src/sources/mlflow/errors.js";
@@ -27,7 +27,8 @@ function request(fake: FakeMlflow) {
   const upstreams = fake.upstreams();
   closers.push(() => upstreams.close());
   const calls = new UpstreamCalls();
-  return { loaders: createLoaders(upstreams, calls), calls };
+  const listed = new ListedProjects();
+  return { loaders: createLoaders(upstreams, calls, listed), calls, listed };
 }
 
 /**
@@ -337,9 +338,11 @@ describe("a project whose listing has started", () => {
 
   it("answers one model's versions, and one version, from its version listing", async () => {
     const server = fake();
-    const { loaders } = request(server);
+    const { loaders, listed } = request(server);
 
-    loaders.prefetchVersionsOfProject("p");
+    // What the registry's read-ahead does: mark the project listed, then start its listing.
+    listed.versions.add("p");
+    void loaders.versionsOfProject.load("p");
     const [versions, version, missing] = await Promise.all([
       loaders.versionsOfModel.load({ project: "p", name: modelName(2) }),
       loaders.version.load({ project: "p", model: modelName(3), number: 5 }),

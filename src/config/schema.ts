@@ -68,8 +68,8 @@ const project = z.strictObject({
     .optional(),
 });
 
-// What one request may ask for, checked before it runs (src/server/limits/); README's
-// configuration section says why each default is what it is.
+// What one request may ask for, checked before it runs (src/server/limits/); docs/limits.md
+// says why each default is what it is.
 const limits = z.strictObject({
   // Off only to measure what the checks cost (the bench's no_limits ablation).
   enabled: z.boolean().default(true),
@@ -101,7 +101,7 @@ const server = z.strictObject({
   maxConcurrentRequests: z.int().min(1).max(10_000).default(8),
   maxQueuedRequests: z.int().min(0).max(100_000).default(1000),
   // Start the loads a query's selection will need alongside the call they depend on
-  // (graph/prefetch.ts). Off only to measure what it saves.
+  // (src/registry/read-ahead/). Off only to measure what it saves.
   prefetch: z.boolean().default(true),
   // The schema answers introspection (GraphiQL and codegen need it); when off, validation
   // errors no longer suggest field names ("Did you mean …") either.

@@ -36,6 +36,6 @@ export function nullIfNotFound(error: unknown): null {
 /**
  * Above this many models of one project in one batch, one paged search over the whole
  * project is fewer calls than one call per model (MLflow has no batch get and no
- * `name IN (…)`, MLFLOW.md §2.6).
+ * `name IN (…)`, docs/mlflow-rest.md §2.6).
  */
 export const CALLS_BEFORE_LISTING = 4;

@@ -3,7 +3,7 @@ import { normalizeArtifactPath } from "../sources/storage/artifact-path.js";
 import { type FileScope, outsideReason } from "../sources/storage/project-files.js";
 import { badUserInput } from "./errors.js";
 
-// MLflow's own limits (MLFLOW.md §1.3, mlflow/utils/validation.py), checked here first so
+// MLflow's own limits (docs/mlflow-rest.md §1.3, mlflow/utils/validation.py), checked here first so
 // that bad input is refused with a clear reason before anything is written.
 
 export function checkModelName(name: string): string {

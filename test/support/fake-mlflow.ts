@@ -46,7 +46,7 @@ export type Outage = "http-500" | "refused" | "reset";
 const API = "api/2.0/mlflow/";
 const MiB = 1_048_576;
 
-// MLflow's caps on max_results (MLFLOW.md §1.2); over them it answers 400.
+// MLflow's caps on max_results (docs/mlflow-rest.md §1.2); over them it answers 400.
 const MAX_REGISTERED_MODELS = 1000;
 const MAX_MODEL_VERSIONS = 200_000;
 const MAX_RUNS = 50_000;

@@ -18,7 +18,7 @@ interface TextRule {
 /**
  * Every string argument and input field, by its name wherever it appears (at the root of a
  * field's arguments, inside input objects, in lists). Lengths are MLflow's own limits
- * (MLFLOW.md §1.3, validate.ts) or below, so that nothing MLflow would refuse leaves the
+ * (docs/mlflow-rest.md §1.3, validate.ts) or below, so that nothing MLflow would refuse leaves the
  * gateway; a name the table lacks gets DEFAULT_TEXT (a test keeps the table complete).
  */
 export const TEXT_RULES: Readonly<Record<string, TextRule>> = {

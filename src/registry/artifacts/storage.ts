@@ -13,7 +13,7 @@ const ignore = () => undefined;
 /**
  * Where a version's files are, for every kind of source: `s3://` as is, `mlflow-artifacts:/`
  * through the project's destination, `runs:/` inside the run's artifacts, and `models:/m-…`
- * at the logged model's artifact location (MLFLOW.md §3.3). null when none of these applies.
+ * at the logged model's artifact location (docs/mlflow-rest.md §3.3). null when none of these applies.
  */
 export async function storageOfVersion(
   ctx: RegistryContext,

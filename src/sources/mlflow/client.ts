@@ -26,7 +26,7 @@ import type {
 } from "./wire.js";
 
 const API = "api/2.0/mlflow";
-// Page sizes: each at or under what the server accepts (MLFLOW.md §1.2, §3), large enough
+// Page sizes: each at or under what the server accepts (docs/mlflow-rest.md §1.2, §3), large enough
 // that a page rarely needs a second call.
 const REGISTERED_MODELS_PAGE = 1000;
 const MODEL_VERSIONS_PAGE = 5000;
@@ -144,7 +144,7 @@ export class MlflowClient {
 
   /**
    * Every model version matching a filter (all versions without one), all pages. MLflow
-   * leaves `aliases` empty here (MLFLOW.md §1.3); they come from the registered model.
+   * leaves `aliases` empty here (docs/mlflow-rest.md §1.3); they come from the registered model.
    */
   searchModelVersions(filter?: string): Promise<ModelVersion[]> {
     return this.collect(
@@ -234,7 +234,7 @@ export class MlflowClient {
 
   /**
    * One level of a proxied artifact folder (`mlflow-artifacts:/` without a configured S3
-   * destination). MLflow gives base names only and does not page (MLFLOW.md §4.2).
+   * destination). MLflow gives base names only and does not page (docs/mlflow-rest.md §4.2).
    */
   async listProxiedArtifacts(path: string): Promise<ProxiedArtifact[]> {
     const body = await this.request<WireProxiedArtifacts>({

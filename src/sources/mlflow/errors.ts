@@ -24,7 +24,7 @@ export class MlflowError extends Error {
   }
 }
 
-// MLflow answers RESOURCE_ALREADY_EXISTS with 400, not 409 (MLFLOW.md §1.1), so map by code.
+// MLflow answers RESOURCE_ALREADY_EXISTS with 400, not 409 (docs/mlflow-rest.md §1.1), so map by code.
 const kindByCode: Record<string, MlflowErrorKind> = {
   RESOURCE_DOES_NOT_EXIST: "NOT_FOUND",
   NOT_FOUND: "NOT_FOUND",

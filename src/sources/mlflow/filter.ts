@@ -22,6 +22,6 @@ export function inList(field: string, ids: readonly string[]): string {
   return `${field} IN (${ids.map((id) => `'${id}'`).join(",")})`;
 }
 
-// MLflow silently drops run ids with capitals from IN lists (MLFLOW.md §2.3); real ones have none.
+// MLflow silently drops run ids with capitals from IN lists (docs/mlflow-rest.md §2.3); real ones have none.
 export const RUN_ID = /^[0-9a-f]{32}$/;
 export const LOGGED_MODEL_ID = /^m-[0-9a-f]{32}$/;

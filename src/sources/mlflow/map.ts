@@ -24,7 +24,7 @@ export function toDate(ms: number | undefined): Date {
 
 const optionalDate = (ms: number | undefined): Date | null => (ms ? new Date(ms) : null);
 
-/** `models:/m-<32 hex>`: how MLflow 3 records a version of a logged model (MLFLOW.md §1.3). */
+/** `models:/m-<32 hex>`: how MLflow 3 records a version of a logged model (docs/mlflow-rest.md §1.3). */
 const loggedModelSource = /^models:\/(m-[0-9a-f]{32})\/?$/;
 
 export function loggedModelIdOf(source: string): string | null {

@@ -158,7 +158,7 @@ export class MlflowTransport {
 }
 
 /**
- * MLflow answers every JSON call with an object, `{}` at the least (MLFLOW.md §1.1). Anything
+ * MLflow answers every JSON call with an object, `{}` at the least (docs/mlflow-rest.md §1.1). Anything
  * else (an empty body, HTML from a proxy, a bare array) is an upstream error, never read as
  * an answer with nothing in it: that would show an empty list or a made-up model.
  */

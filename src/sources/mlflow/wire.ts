@@ -1,5 +1,5 @@
 // MLflow's REST shapes as the server sends them: snake_case, int64 as JSON numbers, and
-// every empty field left out (MLFLOW.md §1.1), hence all optional. Never leaves sources/.
+// every empty field left out (docs/mlflow-rest.md §1.1), hence all optional. Never leaves sources/.
 
 export interface WireTag {
   key?: string;

@@ -1,4 +1,4 @@
-// What an MLmodel file says, in camelCase (MLFLOW.md §5). Parsed from the file, not from an API.
+// What an MLmodel file says, in camelCase (docs/mlflow-rest.md §5). Parsed from the file, not from an API.
 
 /** One entry of a column-based schema, e.g. `{"type": "double", "name": "x", "required": true}`. */
 export interface MLModelColumn {

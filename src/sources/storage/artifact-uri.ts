@@ -5,7 +5,7 @@ export type Storage = { kind: "s3"; location: S3Location } | { kind: "mlflow-pro
 
 /**
  * Maps an artifact URI to its storage. `mlflow-artifacts:/x` is `<destination>/x` when the
- * server's --artifacts-destination is configured (MLFLOW.md §4.1), else only MLflow can read
+ * server's --artifacts-destination is configured (docs/mlflow-rest.md §4.1), else only MLflow can read
  * it. `runs:/` and `models:/` need a lookup first and are resolved by the caller.
  */
 export function storageOf(uri: string, destination: string | undefined): Storage | null {

@@ -35,7 +35,7 @@ describe("the default limits", () => {
     expect(await check(EXAMPLE_QUERY)).toEqual({ cost: expect.any(Number) });
   });
 
-  it("cost what the README's table says for test/operations/dashboard.graphql", async () => {
+  it("cost what docs/limits.md's table says for test/operations/dashboard.graphql", async () => {
     expect(await check(operations("dashboard.graphql"))).toEqual({ cost: 11_850 });
   });
 

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { quoteValue } from "../sources/mlflow/filter.js";
+import { versionFilter } from "../sources/mlflow/filter.js";
 import type { ModelVersion } from "../sources/mlflow/types.js";
 import {
   CALLS_BEFORE_LISTING,
@@ -15,7 +15,7 @@ import { perProject, settleEach } from "./settle.js";
 
 export interface VersionSearchKey {
   project: string;
-  /** An MLflow filter built from safely quoted parts (sources/mlflow/filter.ts). */
+  /** An MLflow filter from `versionFilter` (sources/mlflow/filter.ts). */
   filter: string;
 }
 
@@ -47,11 +47,11 @@ export function createVersionLoaders(mlflow: MlflowClients, listed: ListedProjec
       const found = new Map<string, ModelVersion[] | Error>();
       await Promise.all(
         [...Map.groupBy(keys, (k) => k.project)].map(async ([project, projectKeys]) => {
-          const quoted = projectKeys.map((k) => quoteValue(k.name));
+          const filters = projectKeys.map((k) => versionFilter({ name: k.name }));
           const listing =
             listedProjects.has(project) ||
             projectKeys.length > CALLS_BEFORE_LISTING ||
-            quoted.includes(null);
+            filters.includes(null);
           if (listing) {
             const all = await versionsOfProject.load(project).catch((e: Error) => e);
             const byName = all instanceof Error ? null : Map.groupBy(all, (v) => v.model);
@@ -60,8 +60,11 @@ export function createVersionLoaders(mlflow: MlflowClients, listed: ListedProjec
             }
             return;
           }
-          const results = await settleEach(projectKeys, (key, i) =>
-            versionSearch.load({ project, filter: `name = ${quoted[i]}` }),
+          // Matched again here: a filter may let through more than it says (versionFilter).
+          const results = await settleEach(projectKeys, async (key, i) =>
+            (await versionSearch.load({ project, filter: filters[i]! })).filter(
+              (v) => v.model === key.name,
+            ),
           );
           projectKeys.forEach((key, i) => found.set(modelKeyId(key), results[i]!));
         }),

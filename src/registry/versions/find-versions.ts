@@ -1,23 +1,8 @@
-import { quoteKey, quoteValue } from "../../sources/mlflow/filter.js";
+import { versionFilter } from "../../sources/mlflow/filter.js";
 import type { ModelVersion } from "../../sources/mlflow/types.js";
 import type { RegistryContext } from "../context.js";
 import { loadedVersion, type VersionEntity, versionKey } from "../entities.js";
 import { matchesVersion, type VersionConditions } from "./version-filter.js";
-
-/**
- * The MLflow filter (the run id is safe: validateVersionFilter checked its shape) for the conditions MLflow can apply itself (tag, run id), each only when
- * it can be quoted exactly; the rest (alias, stage, anything unquotable) is applied here.
- */
-function pushDown(filter: VersionConditions): string | null {
-  const parts: string[] = [];
-  if (filter.runId) parts.push(`run_id = '${filter.runId}'`);
-  if (filter.tag) {
-    const key = quoteKey(filter.tag.key);
-    const value = filter.tag.value == null ? null : quoteValue(filter.tag.value);
-    if (key && value) parts.push(`tags.${key} = ${value}`);
-  }
-  return parts.length > 0 ? parts.join(" AND ") : null;
-}
 
 /** Versions of one project that match the filter, in one or two upstream calls. */
 export async function findVersions(
@@ -45,7 +30,11 @@ export async function findVersions(
       )
     ).flat();
   } else {
-    const pushed = filter ? pushDown(filter) : null;
+    // What MLflow can be told exactly (run id, tag) is pushed down; every condition is
+    // matched here again, so one left out (alias, stage, anything unquotable) still holds.
+    const pushed = filter
+      ? versionFilter({ runId: filter.runId ?? undefined, tag: filter.tag ?? undefined })
+      : null;
     candidates = pushed
       ? await ctx.loaders.versionSearch.load({ project, filter: pushed })
       : await ctx.loaders.versionsOfProject.load(project);

@@ -3,11 +3,8 @@
 // string early. So a value is quoted only when it can be said exactly; otherwise the condition
 // is left out and the caller, which matches every condition again, applies it on its own side.
 
-/**
- * A string literal for an MLflow filter, or null if none says exactly this value. Exported,
- * like quoteKey, only until graph/version/find-versions.ts calls versionFilter instead.
- */
-export function quoteValue(value: string): string | null {
+/** A string literal for an MLflow filter, or null if none says exactly this value. */
+function quoteValue(value: string): string | null {
   if (value.includes("\\") || value.includes("\u0000")) return null;
   if (!value.includes("'")) return `'${value}'`;
   if (!value.includes('"')) return `"${value}"`;
@@ -15,7 +12,7 @@ export function quoteValue(value: string): string | null {
 }
 
 /** A backticked key (``tags.`my.key` ``), or null if the key holds a backtick. */
-export function quoteKey(key: string): string | null {
+function quoteKey(key: string): string | null {
   if (key.includes("`") || key.includes("\\") || key.includes("\u0000")) return null;
   return `\`${key}\``;
 }
@@ -25,7 +22,8 @@ export function inList(field: string, ids: readonly string[]): string {
   return `${field} IN (${ids.map((id) => `'${id}'`).join(",")})`;
 }
 
-// MLflow silently drops run ids with capitals from IN lists (docs/mlflow-rest.md §2.3); real ones have none.
+// MLflow silently drops run ids with capitals from IN lists (docs/mlflow-rest.md §2.3);
+// real ones have none.
 export const RUN_ID = /^[0-9a-f]{32}$/;
 export const LOGGED_MODEL_ID = /^m-[0-9a-f]{32}$/;
 

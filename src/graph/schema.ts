@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { authChecker } from "./auth-checker.js";
 import { ArtifactResolver } from "./artifact/artifact.resolver.js";
 import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
 import { ModelMutations } from "./model/model.mutations.js";
@@ -29,6 +30,7 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
       VersionMutations,
       UploadMutations,
     ],
+    authChecker,
     validate: false,
   });
 }

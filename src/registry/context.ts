@@ -5,6 +5,7 @@ import type { S3Staging } from "../sources/s3/staging.js";
 import type { S3StateStore } from "../sources/s3/state.js";
 import type { S3Location } from "../sources/s3/uri.js";
 import type { FileScope } from "../sources/storage/project-files.js";
+import type { Access } from "./access/access.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
 
 /**
@@ -12,6 +13,8 @@ import type { StorageHints } from "./artifacts/storage-hints.js";
  * and the configuration they read. Made per request (createRegistry); never seen by the graph.
  */
 export interface RegistryContext {
+  /** What this request's caller may see and change (access/access.ts). */
+  access: Access;
   loaders: Loaders;
   /** Which projects this request reads whole; read-ahead may start a listing early. */
   listed: ListedProjects;
@@ -25,6 +28,7 @@ export interface RegistryContext {
   state: S3StateStore | null;
   /** Forgets what this request read of a model (or of all of a project's models). */
   forget(project: string, model?: string): void;
+  /** The projects this caller may read (`access.projects`): the others do not exist here. */
   projectNames: readonly string[];
   /** Whether reads start what the query needs next (config `server.prefetch`). */
   prefetch: boolean;

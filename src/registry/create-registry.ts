@@ -52,6 +52,8 @@ export function createRegistry(ctx: RegistryContext) {
     (...args: A): R =>
       service(ctx, ...args);
   return {
+    /** What this request's caller may see and change. */
+    access: ctx.access,
     projects: {
       names: ctx.projectNames,
       require: bind(requireProject),

@@ -6,6 +6,8 @@ import { S3Staging } from "../sources/s3/staging.js";
 import { S3StateStore } from "../sources/s3/state.js";
 import { S3Store } from "../sources/s3/store.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import { Access } from "./access/access.js";
+import { type Caller, TRUSTED_CALLER } from "./access/caller.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
 import type { RegistryContext } from "./context.js";
 import { createRegistry, type Registry } from "./create-registry.js";
@@ -20,11 +22,17 @@ export function registryForRequest(
   upstreams: Upstreams,
   calls: UpstreamCalls,
   storageHints: StorageHints,
+  caller: Caller = TRUSTED_CALLER,
 ): Registry {
+  const access = new Access(
+    caller,
+    config.projects.map((p) => p.name),
+  );
   const listed = new ListedProjects();
   const loaders = createLoaders(upstreams, calls, listed);
   const s3 = new S3Store(upstreams.s3, calls);
   const ctx: RegistryContext = {
+    access,
     loaders,
     listed,
     writer: (project) => new MlflowWriter(upstreams.mlflow(project), calls),
@@ -32,7 +40,7 @@ export function registryForRequest(
     state: upstreams.stateRoot ? new S3StateStore(upstreams.s3, calls, upstreams.stateRoot) : null,
     forget: (project, model) => forgetReads(loaders, listed, project, model),
     presign: (location, path, expiresIn) => s3.presignGet(location, path, expiresIn),
-    projectNames: config.projects.map((p) => p.name),
+    projectNames: access.projects,
     prefetch: config.server.prefetch,
     storageHints,
     artifactLimits: config.artifacts,

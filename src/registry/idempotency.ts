@@ -71,7 +71,8 @@ export async function onceForKey<R, T>(
   if (!state) {
     throw badUserInput("idempotencyKey needs the gateway's `state.uri` to be configured");
   }
-  const marker = sha256([scope.mutation, scope.project, scope.key]);
+  // The key is the caller's own: another caller's retry with it never sees this result.
+  const marker = sha256([scope.mutation, scope.project, ctx.access.caller.subject, scope.key]);
   const path = `idempotency/${marker}.json`;
   const claim: IdempotencyRecord = {
     inputHash: sha256(scope.input),

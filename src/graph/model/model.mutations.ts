@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { Authorized, Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import type { Role } from "../../registry/access/caller.js";
 import type { ModelEntity } from "../../registry/entities.js";
 import { cost } from "../common/cost.js";
 import { Deleted } from "../common/deleted.type.js";
@@ -16,6 +17,7 @@ import { Model } from "./model.type.js";
 /** The Mutation fields that write models; the registry checks and writes. */
 @Resolver(() => Model)
 export class ModelMutations {
+  @Authorized<Role>("writer")
   @Mutation(() => Model, { complexity: cost.create })
   async createModel(
     @Arg("input", () => CreateModelInput) input: CreateModelInput,
@@ -24,6 +26,7 @@ export class ModelMutations {
     return ctx.registry.models.create(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Model, { complexity: cost.write })
   async updateModel(
     @Arg("input", () => UpdateModelInput) input: UpdateModelInput,
@@ -32,6 +35,7 @@ export class ModelMutations {
     return ctx.registry.models.update(input);
   }
 
+  @Authorized<Role>("admin")
   @Mutation(() => Deleted, { complexity: cost.write })
   async deleteModel(
     @Arg("input", () => DeleteModelInput) input: DeleteModelInput,
@@ -41,6 +45,7 @@ export class ModelMutations {
     return { id: encodeId("Model", project, name) };
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Model, { complexity: cost.write })
   async setModelTag(
     @Arg("input", () => SetModelTagInput) input: SetModelTagInput,
@@ -49,6 +54,7 @@ export class ModelMutations {
     return ctx.registry.models.setTag(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Model, { complexity: cost.write })
   async deleteModelTag(
     @Arg("input", () => DeleteModelTagInput) input: DeleteModelTagInput,

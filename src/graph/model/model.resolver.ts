@@ -1,5 +1,18 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
+import {
+  Authorized,
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import type { Role } from "../../registry/access/caller.js";
 import { loadedVersion, type ModelEntity, type VersionEntity } from "../../registry/entities.js";
 import type { Page } from "../common/connection.js";
 import { cost } from "../common/cost.js";
@@ -21,6 +34,7 @@ import { whenReady } from "../common/when-ready.js";
 
 @Resolver(() => Model)
 export class ModelResolver {
+  @Authorized<Role>("reader")
   @Query(() => Model, { nullable: true, complexity: cost.lookup })
   model(
     @Arg("project", () => String) project: string,
@@ -31,6 +45,7 @@ export class ModelResolver {
     return ctx.registry.models.resolve(project, name, readsOfModelField(info));
   }
 
+  @Authorized<Role>("reader")
   @Query(() => ModelConnection, {
     description: "Models of several projects as one list, sorted by name, then project.",
     complexity: cost.pageOverProjects,

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Authorized, Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import type { Role } from "../../registry/access/caller.js";
 import { badUserInput } from "../../registry/errors.js";
 import { cost } from "../common/cost.js";
 import { decodeId, type IdPart } from "../common/global-id.js";
@@ -30,6 +31,7 @@ function load(ctx: GraphContext, type: string, parts: IdPart[]): object | Promis
 
 @Resolver()
 export class NodeResolver {
+  @Authorized<Role>("reader")
   @Query(() => Node, {
     nullable: true,
     description: "Any object by its global id.",

@@ -1,5 +1,17 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
+import {
+  Authorized,
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import type { Role } from "../../registry/access/caller.js";
 import type { ModelEntity } from "../../registry/entities.js";
 import type { Page } from "../common/connection.js";
 import { cost } from "../common/cost.js";
@@ -15,6 +27,7 @@ import { UpstreamStatus } from "./upstream-status.type.js";
 
 @Resolver(() => Project)
 export class ProjectResolver {
+  @Authorized<Role>("reader")
   @Query(() => [Project], {
     description: "Every configured project, in configuration order.",
     complexity: cost.everyProject,
@@ -23,6 +36,7 @@ export class ProjectResolver {
     return ctx.registry.projects.names.map((name) => ({ name }));
   }
 
+  @Authorized<Role>("reader")
   @Query(() => Project, { nullable: true })
   project(@Arg("name", () => String) name: string, @Ctx() ctx: GraphContext): ProjectRoot {
     return { name: ctx.registry.projects.require(name) };

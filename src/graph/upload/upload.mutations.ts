@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { Authorized, Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import type { Role } from "../../registry/access/caller.js";
 import type { UploadView } from "../../registry/uploads/upload-view.js";
 import { cost } from "../common/cost.js";
 import type { GraphContext } from "../context.js";
@@ -8,6 +9,7 @@ import { AbortedUpload, Upload } from "./upload.type.js";
 /** The Mutation fields of direct-to-S3 uploads; the registry plans, checks and stages. */
 @Resolver(() => Upload)
 export class UploadMutations {
+  @Authorized<Role>("writer")
   @Mutation(() => Upload, {
     description:
       "Presigned PUT URLs (or part URLs above the multipart threshold), each for the declared " +
@@ -21,6 +23,7 @@ export class UploadMutations {
     return ctx.registry.uploads.start(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Upload, {
     description:
       "Completes the multipart files, copies them where no upload URL reaches, and checks that " +
@@ -35,6 +38,7 @@ export class UploadMutations {
     return ctx.registry.uploads.complete(input.uploadId, input.parts ?? []);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => AbortedUpload, {
     description: "Removes everything the upload staged.",
     complexity: cost.abortUpload,

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { Authorized, Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import type { Role } from "../../registry/access/caller.js";
 import type { ModelEntity, VersionEntity } from "../../registry/entities.js";
 import { cost } from "../common/cost.js";
 import { Deleted } from "../common/deleted.type.js";
@@ -21,6 +22,7 @@ import { Version } from "./version.type.js";
 /** The Mutation fields that write versions and aliases; the registry checks and writes. */
 @Resolver(() => Version)
 export class VersionMutations {
+  @Authorized<Role>("writer")
   @Mutation(() => Version, {
     description:
       "Registers a version from a source or a completed upload; with no runId it is registry-only.",
@@ -33,6 +35,7 @@ export class VersionMutations {
     return ctx.registry.versions.create(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Version, { complexity: cost.write })
   updateVersion(
     @Arg("input", () => UpdateVersionInput) input: UpdateVersionInput,
@@ -41,6 +44,7 @@ export class VersionMutations {
     return ctx.registry.versions.update(input);
   }
 
+  @Authorized<Role>("admin")
   @Mutation(() => Deleted, { complexity: cost.write })
   async deleteVersion(
     @Arg("input", () => DeleteVersionInput) input: DeleteVersionInput,
@@ -50,6 +54,7 @@ export class VersionMutations {
     return { id: encodeId("Version", project, model, version) };
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Version, { complexity: cost.write })
   setVersionTag(
     @Arg("input", () => SetVersionTagInput) input: SetVersionTagInput,
@@ -58,6 +63,7 @@ export class VersionMutations {
     return ctx.registry.versions.setTag(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Version, { complexity: cost.write })
   deleteVersionTag(
     @Arg("input", () => DeleteVersionTagInput) input: DeleteVersionTagInput,
@@ -66,6 +72,7 @@ export class VersionMutations {
     return ctx.registry.versions.deleteTag(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Version, {
     description: "Points the alias at the version; returns that version.",
     complexity: cost.write,
@@ -77,6 +84,7 @@ export class VersionMutations {
     return ctx.registry.versions.setAlias(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Model, {
     description: "Removes the alias; returns the model.",
     complexity: cost.write,
@@ -88,6 +96,7 @@ export class VersionMutations {
     return ctx.registry.versions.deleteAlias(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Version, {
     description: "Moves the version to a legacy stage.",
     complexity: cost.write,
@@ -99,6 +108,7 @@ export class VersionMutations {
     return ctx.registry.versions.transitionStage(input);
   }
 
+  @Authorized<Role>("writer")
   @Mutation(() => Version, {
     description:
       "Copies a version's files server-side in S3 into the target project's root and registers " +

@@ -1,6 +1,18 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
+import {
+  Authorized,
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import type { Role } from "../../registry/access/caller.js";
 import type { ArtifactEntry } from "../../registry/artifacts/browse.js";
 import type { MLModelEntry } from "../../registry/artifacts/version-files.js";
 import type { ModelEntity, VersionEntity } from "../../registry/entities.js";
@@ -28,6 +40,7 @@ const data = (ctx: GraphContext, version: VersionEntity): Promise<ModelVersion> 
 
 @Resolver(() => Version)
 export class VersionResolver {
+  @Authorized<Role>("reader")
   @Query(() => VersionConnection, {
     description:
       "Versions across projects (e.g. every version aliased `champion`), sorted by model name, project, then newest first.",

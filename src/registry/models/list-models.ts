@@ -35,7 +35,9 @@ export async function listModels(
   filter: ModelConditions | null | undefined,
 ): Promise<ModelEntity[]> {
   const models = await ctx.loaders.modelsOfProject.load(project);
-  return models.filter((m) => matches(m, filter)).map(loadedModel);
+  return models
+    .filter((m) => ctx.access.canRead(project, m.name) && matches(m, filter))
+    .map(loadedModel);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RegisteredModel } from "../../sources/mlflow/types.js";
 import type { RegistryContext } from "../context.js";
 import { notFound } from "../errors.js";
-import { requireProject } from "../projects.js";
+import { requireModelVisible } from "../projects.js";
 
 /** The model, or NOT_FOUND naming it. */
 export async function loadModel(
@@ -9,7 +9,7 @@ export async function loadModel(
   project: string,
   name: string,
 ): Promise<RegisteredModel> {
-  requireProject(ctx, project);
+  requireModelVisible(ctx, project, name);
   const model = await ctx.loaders.model.load({ project, name });
   if (!model) {
     throw notFound(`project "${project}" has no model "${name}"`, { project, model: name });

@@ -1,7 +1,7 @@
 import type { RegistryContext } from "../context.js";
 import { loadedModel, type ModelEntity } from "../entities.js";
 import { IDEMPOTENCY_TAG, markerTags, onceForKey } from "../idempotency.js";
-import { requireProject } from "../projects.js";
+import { requireRole } from "../projects.js";
 import type { TagCondition } from "../tags.js";
 import { checkDescription, checkModelName, checkTag } from "../validate.js";
 import { loadModel } from "./load-model.js";
@@ -24,8 +24,8 @@ async function reread(ctx: RegistryContext, project: string, name: string): Prom
 }
 
 export function createModel(ctx: RegistryContext, input: NewModel): Promise<ModelEntity> {
-  const project = requireProject(ctx, input.project);
   const name = checkModelName(input.name);
+  const project = requireRole(ctx, input.project, name, "writer");
   const description = checkDescription(input.description);
   const tags = (input.tags ?? []).map((t) => checkTag(t.key, t.value));
   return onceForKey(
@@ -57,7 +57,7 @@ export async function updateModel(
   ctx: RegistryContext,
   input: ModelRef & { description: string },
 ): Promise<ModelEntity> {
-  const project = requireProject(ctx, input.project);
+  const project = requireRole(ctx, input.project, input.name, "writer");
   const description = checkDescription(input.description) ?? "";
   await ctx.writer(project).updateModel(checkModelName(input.name), description);
   return reread(ctx, project, input.name);
@@ -65,7 +65,7 @@ export async function updateModel(
 
 /** Deletes the model; answers its key. */
 export async function deleteModel(ctx: RegistryContext, input: ModelRef): Promise<ModelRef> {
-  const project = requireProject(ctx, input.project);
+  const project = requireRole(ctx, input.project, input.name, "admin");
   await ctx.writer(project).deleteModel(checkModelName(input.name));
   ctx.forget(project, input.name);
   return { project, name: input.name };
@@ -75,7 +75,7 @@ export async function setModelTag(
   ctx: RegistryContext,
   input: ModelRef & { key: string; value: string },
 ): Promise<ModelEntity> {
-  const project = requireProject(ctx, input.project);
+  const project = requireRole(ctx, input.project, input.name, "writer");
   const { key, value } = checkTag(input.key, input.value);
   await ctx.writer(project).setModelTag(checkModelName(input.name), key, value);
   return reread(ctx, project, input.name);
@@ -85,7 +85,7 @@ export async function deleteModelTag(
   ctx: RegistryContext,
   input: ModelRef & Pick<TagCondition, "key">,
 ): Promise<ModelEntity> {
-  const project = requireProject(ctx, input.project);
+  const project = requireRole(ctx, input.project, input.name, "writer");
   await ctx.writer(project).deleteModelTag(checkModelName(input.name), checkTag(input.key, "").key);
   return reread(ctx, project, input.name);
 }

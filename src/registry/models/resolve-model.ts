@@ -1,6 +1,6 @@
 import type { RegistryContext } from "../context.js";
 import { loadedModel, type ModelEntity, modelKey } from "../entities.js";
-import { requireProject } from "../projects.js";
+import { requireModelVisible } from "../projects.js";
 import { prefetchForModels } from "../read-ahead/models.js";
 import type { ModelReads } from "../read-ahead/reads.js";
 import { prefetchVersionFiles } from "../read-ahead/version-files.js";
@@ -28,7 +28,7 @@ export async function resolveModel(
   name: string,
   reads: ModelReads,
 ): Promise<ModelEntity> {
-  requireProject(ctx, project);
+  requireModelVisible(ctx, project, name);
   const number = onlyVersionByNumber(reads);
   if (number !== null) {
     prefetchVersionFiles(ctx, { project, model: name, number }, reads.files);

@@ -9,7 +9,7 @@ import { step } from "../step-error.js";
 import { checkAlias, checkModelName } from "../validate.js";
 import type { RegistryContext } from "../context.js";
 import { loadedVersion, type VersionEntity } from "../entities.js";
-import { requireProject } from "../projects.js";
+import { requireProject, requireRole } from "../projects.js";
 import { projectRoot } from "../uploads/session.js";
 import { findTaggedVersion, untagVersion } from "../versions/find-created.js";
 import { loadVersion } from "../versions/load-version.js";
@@ -48,10 +48,9 @@ export async function promoteVersion(
   input: Promotion,
 ): Promise<VersionEntity> {
   const from = { ...input.from, project: requireProject(ctx, input.from.project) };
-  const to = {
-    project: requireProject(ctx, input.to.project),
-    model: checkModelName(input.to.model),
-  };
+  const model = checkModelName(input.to.model);
+  // Reading the source needs reader there (loadVersion below checks it); writing, writer here.
+  const to = { project: requireRole(ctx, input.to.project, model, "writer"), model };
   const aliases = input.alias ? [checkAlias(input.alias)] : [];
   const root = projectRoot(ctx, to.project);
   const version = await loadVersion(ctx, from.project, from.model, from.version);

@@ -2,6 +2,7 @@ import type { S3Location } from "../../sources/s3/uri.js";
 import { parseS3Uri } from "../../sources/s3/uri.js";
 import { requireProjectFiles } from "../artifacts/storage.js";
 import { badUserInput, notFound } from "../errors.js";
+import { requireRole } from "../projects.js";
 import type { RegistryContext } from "../context.js";
 
 export type UploadStatus = "STARTED" | "COMPLETED" | "REGISTERED";
@@ -76,7 +77,10 @@ export async function loadSession(ctx: RegistryContext, uploadId: string): Promi
   const session = /^[0-9a-f-]{36}$/.test(uploadId)
     ? await requireState(ctx).get<UploadSession>(sessionPath(uploadId))
     : null;
-  if (!session) throw notFound(`no upload "${uploadId}" (it may have been aborted or expired)`);
+  const missing = () => notFound(`no upload "${uploadId}" (it may have been aborted or expired)`);
+  // Another project's upload is as absent as a missing one; a readable one needs writer.
+  if (!session || !ctx.access.canRead(session.project, session.model)) throw missing();
+  requireRole(ctx, session.project, session.model, "writer");
   return session;
 }
 

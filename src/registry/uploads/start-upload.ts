@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RegistryContext } from "../context.js";
 import { onceForKey } from "../idempotency.js";
-import { requireProject } from "../projects.js";
+import { requireRole } from "../projects.js";
 import { checkModelName } from "../validate.js";
 import { type DeclaredFile, planUpload } from "./plan-upload.js";
 import {
@@ -28,8 +28,8 @@ export interface NewUpload {
  * checked before S3 is asked for anything.
  */
 export function startUpload(ctx: RegistryContext, input: NewUpload): Promise<UploadView> {
-  const project = requireProject(ctx, input.project);
   const model = checkModelName(input.model);
+  const project = requireRole(ctx, input.project, model, "writer");
   const files = planUpload(ctx.uploadLimits, input.files);
   const root = projectRoot(ctx, project);
   requireState(ctx);

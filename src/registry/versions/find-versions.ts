@@ -10,7 +10,10 @@ export async function findVersions(
   project: string,
   filter: VersionConditions | null | undefined,
 ): Promise<VersionEntity[]> {
-  const models = await ctx.loaders.modelsOfProject.load(project);
+  // Only the models this caller may see: the others' versions do not exist for them.
+  const models = (await ctx.loaders.modelsOfProject.load(project)).filter((m) =>
+    ctx.access.canRead(project, m.name),
+  );
   if (filter?.alias && !filter.tag && !filter.runId && !filter.stage) {
     // The alias map alone names them: their other fields load only if the query asks.
     return models.flatMap((m) =>
@@ -40,7 +43,11 @@ export async function findVersions(
       : await ctx.loaders.versionsOfProject.load(project);
   }
   return candidates
-    .filter((v) => matchesVersion(v, aliasesOf.get(v.model) ?? [], filter))
+    .filter(
+      (v) =>
+        ctx.access.canRead(project, v.model) &&
+        matchesVersion(v, aliasesOf.get(v.model) ?? [], filter),
+    )
     .map(loadedVersion);
 }
 

@@ -1,7 +1,7 @@
 import type { ModelVersion } from "../../sources/mlflow/types.js";
 import { notFound } from "../errors.js";
 import type { RegistryContext } from "../context.js";
-import { requireProject } from "../projects.js";
+import { requireModelVisible } from "../projects.js";
 import { loadedVersion, type VersionEntity } from "../entities.js";
 
 /** The version, or NOT_FOUND naming it. */
@@ -11,7 +11,7 @@ export async function loadVersion(
   model: string,
   number: number,
 ): Promise<ModelVersion> {
-  requireProject(ctx, project);
+  requireModelVisible(ctx, project, model);
   const version = await ctx.loaders.version.load({ project, model, number });
   if (!version) {
     throw notFound(`model "${model}" of project "${project}" has no version ${number}`, {

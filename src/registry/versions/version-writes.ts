@@ -1,7 +1,8 @@
 import type { RegistryContext } from "../context.js";
 import { loadedModel, loadedVersion, type ModelEntity, type VersionEntity } from "../entities.js";
 import { loadModel } from "../models/load-model.js";
-import { requireProject } from "../projects.js";
+import type { Role } from "../access/caller.js";
+import { requireRole } from "../projects.js";
 import { checkAlias, checkDescription, checkModelName, checkStage, checkTag } from "../validate.js";
 import { loadVersion } from "./load-version.js";
 
@@ -11,9 +12,17 @@ export interface VersionRef {
   version: number;
 }
 
-/** The project and model a write names, checked before anything is sent. */
-export function writeTarget(ctx: RegistryContext, input: { project: string; model: string }) {
-  return { project: requireProject(ctx, input.project), model: checkModelName(input.model) };
+/**
+ * The project and model a write names, and the caller's role there, checked before anything
+ * is sent.
+ */
+export function writeTarget(
+  ctx: RegistryContext,
+  input: { project: string; model: string },
+  role: Role = "writer",
+) {
+  const model = checkModelName(input.model);
+  return { project: requireRole(ctx, input.project, model, role), model };
 }
 
 /** Forgets this request's reads of the model and reads the version again. */
@@ -39,7 +48,7 @@ export async function updateVersion(
 
 /** Deletes the version; answers its key. */
 export async function deleteVersion(ctx: RegistryContext, input: VersionRef): Promise<VersionRef> {
-  const { project, model } = writeTarget(ctx, input);
+  const { project, model } = writeTarget(ctx, input, "admin");
   await ctx.writer(project).deleteVersion(model, input.version);
   ctx.forget(project, model);
   return { project, model, version: input.version };

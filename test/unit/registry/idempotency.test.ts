@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import { ErrorCode, userError } from "../../../src/registry/errors.js";
 import { onceForKey } from "../../../src/registry/idempotency.js";
+import { Access } from "../../../src/registry/access/access.js";
+import { TRUSTED_CALLER } from "../../../src/registry/access/caller.js";
 import type { RegistryContext } from "../../../src/registry/context.js";
 
 /** The state store in memory, with S3's conditional writes (If-None-Match, If-Match). */
@@ -33,7 +35,11 @@ function memoryState() {
     },
   };
   const record = () => [...records.values()][0]?.value as Record<string, unknown> | undefined;
-  return { state, record, ctx: { state } as unknown as RegistryContext };
+  return {
+    state,
+    record,
+    ctx: { state, access: new Access(TRUSTED_CALLER, []) } as unknown as RegistryContext,
+  };
 }
 
 const scope = (input: unknown) => ({ mutation: "createModel", project: "p", key: "k", input });

@@ -29,7 +29,11 @@ export interface BucketStatus {
   error: string | null;
 }
 
-/** HEAD on a bucket: reachable and allowed, without listing anything. Never throws. */
+/**
+ * HEAD on a bucket: reachable and allowed, without listing anything. Never throws. Sent on
+ * the client, not through S3Transport: readiness belongs to no GraphQL request, so there is
+ * no call count or request signal for it; the client's timeouts bound it.
+ */
 export async function probeBucket(client: S3Client, bucket: string): Promise<BucketStatus> {
   const started = performance.now();
   try {

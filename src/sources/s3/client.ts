@@ -15,7 +15,10 @@ export function createS3Client(config: S3Config): S3Client {
     maxAttempts: 2,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: config.timeoutMs,
+      // Until the answer's headers arrive (a body may then stream for longer); without
+      // throwOnRequestTimeout the SDK only logs a warning and waits on.
       requestTimeout: config.timeoutMs,
+      throwOnRequestTimeout: true,
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     }),

@@ -15,7 +15,10 @@ export function createS3Client(config: S3Config): S3Client {
     maxAttempts: 2,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: config.timeoutMs,
+      // Until the answer's headers arrive (a body may then stream for longer); without
+      // throwOnRequestTimeout the SDK only logs a warning and waits on.
       requestTimeout: config.timeoutMs,
+      throwOnRequestTimeout: true,
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     }),
@@ -29,7 +32,11 @@ export interface BucketStatus {
   error: string | null;
 }
 
-/** HEAD on a bucket: reachable and allowed, without listing anything. Never throws. */
+/**
+ * HEAD on a bucket: reachable and allowed, without listing anything. Never throws. Sent on
+ * the client, not through S3Transport: readiness belongs to no GraphQL request, so there is
+ * no call count or request signal for it; the client's timeouts bound it.
+ */
 export async function probeBucket(client: S3Client, bucket: string): Promise<BucketStatus> {
   const started = performance.now();
   try {

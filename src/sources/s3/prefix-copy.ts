@@ -4,12 +4,14 @@ import {
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   HeadObjectCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import pLimit from "p-limit";
-import { asS3Error, type CountedS3, errorName, UPSTREAM } from "./counted.js";
 import { S3Error } from "./errors.js";
 import { deleteKeys } from "./objects.js";
+import type { S3Command, S3Transport } from "./transport.js";
 
 export interface CopyOptions {
   /** Larger objects are copied in parts; capped at 5 GiB, the most one CopyObject copies. */
@@ -54,7 +56,7 @@ export function copySizes(options: CopyOptions): { threshold: number; partBytes:
  * deleted before the error is thrown, so the targets should be fresh keys.
  */
 export async function copyObjects(
-  s3: CountedS3,
+  s3: S3Transport,
   copies: ObjectCopy[],
   options: CopyOptions = {},
 ): Promise<void> {
@@ -67,17 +69,17 @@ export async function copyObjects(
   }
 }
 
-async function undoCopy(s3: CountedS3, bucket: string, keys: string[], cause: unknown) {
-  const failure = asS3Error(cause);
+async function undoCopy(s3: S3Transport, bucket: string, keys: string[], failure: unknown) {
   try {
     await deleteKeys(s3, bucket, keys);
   } catch (error) {
-    const name = errorName(error);
-    // No bucket, so no copy was ever written to it.
-    if (name === "NoSuchBucket") throw failure;
+    const name = error instanceof S3Error ? error.code : (error as Error).name;
+    // No bucket, so no copy was ever written to it; a request's limit is thrown as it is.
+    if (name === "NoSuchBucket" || !(failure instanceof S3Error)) throw failure;
     throw new S3Error(
       failure.kind,
       `${failure.message}, and removing the ${keys.length} objects it had copied failed too (${name})`,
+      failure.code,
     );
   }
   throw failure;
@@ -94,7 +96,7 @@ class PrefixCopy {
   private failure: unknown = null;
 
   constructor(
-    private readonly s3: CountedS3,
+    private readonly s3: S3Transport,
     private readonly threshold: number,
     private readonly partBytes: number,
   ) {}
@@ -113,48 +115,46 @@ class PrefixCopy {
     if (this.failure !== null) throw this.failure;
   }
 
-  private request<T>(send: () => Promise<T>, writes?: string): Promise<T> {
+  /** Every request of a copy is a write: a copy is never cut off midway. */
+  private request<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+    command: S3Command<I, O>,
+    writes?: string,
+  ): Promise<O> {
     return this.limit(() => {
       if (this.failure !== null) throw this.failure;
-      this.s3.calls.record(UPSTREAM);
       if (writes !== undefined) this.written.push(writes);
-      return send();
+      return this.s3.write(command);
     });
   }
 
   private async copyWhole({ source, target }: ObjectCopy): Promise<void> {
     await this.request(
-      () =>
-        this.s3.client.send(
-          new CopyObjectCommand({
-            Bucket: target.bucket,
-            Key: target.key,
-            CopySource: copySource(source.bucket, source.key),
-          }),
-        ),
+      new CopyObjectCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        CopySource: copySource(source.bucket, source.key),
+      }),
       target.key,
     );
   }
 
   private async copyInParts({ source, target }: ObjectCopy): Promise<void> {
-    const { client } = this.s3;
-    const from = { Bucket: source.bucket, Key: source.key };
-    const head = await this.request(() => client.send(new HeadObjectCommand(from)));
+    const head = await this.request(
+      new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }),
+    );
     const size = head.ContentLength ?? 0;
-    const { UploadId } = await this.request(() =>
-      client.send(
-        new CreateMultipartUploadCommand({
-          Bucket: target.bucket,
-          Key: target.key,
-          // A multipart copy starts a new object: what CopyObject would keep must be passed on.
-          ContentType: head.ContentType,
-          ContentEncoding: head.ContentEncoding,
-          ContentDisposition: head.ContentDisposition,
-          ContentLanguage: head.ContentLanguage,
-          CacheControl: head.CacheControl,
-          Metadata: head.Metadata,
-        }),
-      ),
+    const { UploadId } = await this.request(
+      new CreateMultipartUploadCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        // A multipart copy starts a new object: what CopyObject would keep must be passed on.
+        ContentType: head.ContentType,
+        ContentEncoding: head.ContentEncoding,
+        ContentDisposition: head.ContentDisposition,
+        ContentLanguage: head.ContentLanguage,
+        CacheControl: head.CacheControl,
+        Metadata: head.Metadata,
+      }),
     );
     const upload = { Bucket: target.bucket, Key: target.key, UploadId };
     const partSize = Math.max(this.partBytes, Math.ceil(size / MAX_PARTS));
@@ -165,17 +165,15 @@ class PrefixCopy {
     // Settled, not raced: an abort while a part is still being copied may leave that part.
     const parts = await Promise.allSettled(
       ranges.map((range, index) =>
-        this.request(() =>
-          client.send(
-            new UploadPartCopyCommand({
-              ...upload,
-              PartNumber: index + 1,
-              CopySource: copySource(source.bucket, source.key),
-              CopySourceRange: range,
-              // Every part from the same version of the source, even if it is overwritten meanwhile.
-              CopySourceIfMatch: head.ETag,
-            }),
-          ),
+        this.request(
+          new UploadPartCopyCommand({
+            ...upload,
+            PartNumber: index + 1,
+            CopySource: copySource(source.bucket, source.key),
+            CopySourceRange: range,
+            // Every part from the same version of the source, even if it is overwritten meanwhile.
+            CopySourceIfMatch: head.ETag,
+          }),
         ),
       ),
     );
@@ -185,16 +183,13 @@ class PrefixCopy {
         return { PartNumber: index + 1, ETag: part.value.CopyPartResult!.ETag };
       });
       await this.request(
-        () =>
-          client.send(
-            new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: done } }),
-          ),
+        new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: done } }),
         target.key,
       );
     } catch (error) {
-      this.s3.calls.record(UPSTREAM);
-      // Best effort: an upload left behind shows in listMultipartUploads for a later sweep.
-      await client.send(new AbortMultipartUploadCommand(upload)).catch(() => undefined);
+      // Not through `request`, which sends nothing after a failure. Best effort: an upload
+      // left behind shows in listMultipartUploads for a later sweep.
+      await this.s3.write(new AbortMultipartUploadCommand(upload)).catch(() => undefined);
       throw error;
     }
   }

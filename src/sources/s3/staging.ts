@@ -1,13 +1,11 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { UpstreamCalls } from "../calls.js";
-import { type CountedS3, overlaps, uriOf } from "./counted.js";
-import { toS3Error } from "./errors.js";
 import * as multipart from "./multipart.js";
 import * as objects from "./objects.js";
 import { copyObjects, type CopyOptions, copySizes } from "./prefix-copy.js";
-import { objectKey } from "./store.js";
+import { S3Transport } from "./transport.js";
 import { presignPart, presignPut } from "./upload-urls.js";
-import type { S3Location } from "./uri.js";
+import { objectKey, overlaps, type S3Location, uriOf } from "./uri.js";
 
 export type { CopyOptions } from "./prefix-copy.js";
 export type { UploadedPart } from "./multipart.js";
@@ -18,10 +16,10 @@ export type { UploadedPart } from "./multipart.js";
  * Each request it sends is counted; presigning is local and is not.
  */
 export class S3Staging {
-  private readonly s3: CountedS3;
+  private readonly s3: S3Transport;
 
   constructor(client: S3Client, calls: UpstreamCalls) {
-    this.s3 = { client, calls };
+    this.s3 = new S3Transport(client, calls);
   }
 
   /** A URL a client PUTs exactly `size` bytes to (up to 5 GiB). */
@@ -86,12 +84,7 @@ export class S3Staging {
   async copyPrefix(from: S3Location, to: S3Location, options: CopyOptions = {}): Promise<string[]> {
     separate(from, to);
     copySizes(options);
-    let listed: objects.Listed[];
-    try {
-      listed = (await objects.listObjects(this.s3, from)).filter((object) => object.path !== "");
-    } catch (error) {
-      throw toS3Error(error);
-    }
+    const listed = (await objects.listObjects(this.s3, from)).filter((o) => o.path !== "");
     return this.copy(from, to, listed, options);
   }
 

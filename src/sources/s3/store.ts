@@ -1,8 +1,9 @@
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { UpstreamCalls } from "../calls.js";
-import { toS3ReadError } from "./errors.js";
-import type { S3Location } from "./uri.js";
+import { objectPages } from "./objects.js";
+import { S3Transport } from "./transport.js";
+import { objectKey, type S3Location } from "./uri.js";
 
 export interface S3Entry {
   /** Relative to the listed prefix; directories end without a slash. */
@@ -19,47 +20,27 @@ export interface RangedObject {
   size: number;
 }
 
-const UPSTREAM = "s3";
-
-export const objectKey = (location: S3Location, path: string): string =>
-  [location.prefix, path].filter((part) => part !== "").join("/");
-
 /** S3 as one GraphQL request sees it: every call it sends is counted there. */
 export class S3Store {
-  constructor(
-    private readonly client: S3Client,
-    private readonly calls: UpstreamCalls,
-  ) {}
+  private readonly s3: S3Transport;
+
+  constructor(client: S3Client, calls: UpstreamCalls) {
+    this.s3 = new S3Transport(client, calls);
+  }
 
   /**
    * Everything under `location/path`: one level (with subfolders as directories) or, when
    * recursive, every object. Follows ListObjectsV2 to its last page (1,000 keys a page).
    */
   async list(location: S3Location, path: string, recursive: boolean): Promise<S3Entry[]> {
-    const signal = this.calls.signal;
-    try {
-      return await this.listPages(location, path, recursive, signal);
-    } catch (error) {
-      throw toS3ReadError(error, signal);
-    }
-  }
-
-  private async listPages(
-    location: S3Location,
-    path: string,
-    recursive: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<S3Entry[]> {
     const base = objectKey(location, path);
     const prefix = base === "" ? "" : `${base}/`;
     const entries: S3Entry[] = [];
-    // The paginator hands its last argument to every page's `send`.
-    const pages = paginateListObjectsV2(
-      { client: this.client },
-      { Bucket: location.bucket, Prefix: prefix, Delimiter: recursive ? undefined : "/" },
-      { abortSignal: signal },
-    );
-    this.calls.record(UPSTREAM);
+    const pages = objectPages(this.s3, {
+      Bucket: location.bucket,
+      Prefix: prefix,
+      Delimiter: recursive ? undefined : "/",
+    });
     for await (const page of pages) {
       for (const dir of page.CommonPrefixes ?? []) {
         const name = dir.Prefix!.slice(prefix.length).replace(/\/$/, "");
@@ -75,7 +56,6 @@ export class S3Store {
           etag: object.ETag?.replace(/"/g, "") ?? null,
         });
       }
-      if (page.IsTruncated) this.calls.record(UPSTREAM);
     }
     return entries.sort((a, b) => (a.path < b.path ? -1 : 1));
   }
@@ -84,38 +64,33 @@ export class S3Store {
    * The first `maxBytes` of an object, plus its full size, or null when there is no such
    * object. Reads the body to the end, so no socket is left holding it.
    */
-  async readStart(
-    location: S3Location,
-    path: string,
-    maxBytes: number,
-  ): Promise<RangedObject | null> {
-    this.calls.record(UPSTREAM);
-    const signal = this.calls.signal;
-    try {
-      const response = await this.client.send(
-        new GetObjectCommand({
-          Bucket: location.bucket,
-          Key: objectKey(location, path),
-          Range: `bytes=0-${Math.max(0, maxBytes - 1)}`,
-        }),
-        { abortSignal: signal },
-      );
-      const body = Buffer.from(await response.Body!.transformToByteArray());
-      const total = /\/(\d+)$/.exec(response.ContentRange ?? "")?.[1];
-      return { body, size: total ? Number(total) : body.length };
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === "NoSuchKey" || name === "NotFound") return null;
-      // An empty object has no byte 0 to range over.
-      if (name === "InvalidRange") return { body: Buffer.alloc(0), size: 0 };
-      throw toS3ReadError(error, signal);
-    }
+  readStart(location: S3Location, path: string, maxBytes: number): Promise<RangedObject | null> {
+    return this.s3.read(
+      new GetObjectCommand({
+        Bucket: location.bucket,
+        Key: objectKey(location, path),
+        Range: `bytes=0-${Math.max(0, maxBytes - 1)}`,
+      }),
+      {
+        // An empty object has no byte 0 to range over.
+        answers: {
+          NoSuchKey: null,
+          NotFound: null,
+          InvalidRange: { body: Buffer.alloc(0), size: 0 },
+        },
+        async use(response) {
+          const body = Buffer.from(await response.Body!.transformToByteArray());
+          const total = /\/(\d+)$/.exec(response.ContentRange ?? "")?.[1];
+          return { body, size: total ? Number(total) : body.length };
+        },
+      },
+    );
   }
 
   /** A presigned GET: computed locally from the credentials, no call to S3. */
   presignGet(location: S3Location, path: string, expiresInSeconds: number): Promise<string> {
     return getSignedUrl(
-      this.client,
+      this.s3.client,
       new GetObjectCommand({ Bucket: location.bucket, Key: objectKey(location, path) }),
       { expiresIn: expiresInSeconds },
     );

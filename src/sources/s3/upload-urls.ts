@@ -1,7 +1,6 @@
 import { PutObjectCommand, type S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { objectKey } from "./store.js";
-import type { S3Location } from "./uri.js";
+import { objectKey, type S3Location } from "./uri.js";
 
 // Presigned upload URLs are computed locally from the credentials: no request, nothing counted.
 // Each signs the exact Content-Length it was issued for (X-Amz-SignedHeaders has

@@ -11,3 +11,16 @@ export function parseS3Uri(uri: string): S3Location | null {
   if (!match) return null;
   return { bucket: match[1]!, prefix: (match[2] ?? "").replace(/^\/+|\/+$/g, "") };
 }
+
+export const uriOf = (location: S3Location) => `s3://${location.bucket}/${location.prefix}`;
+
+export const objectKey = (location: S3Location, path: string): string =>
+  [location.prefix, path].filter((part) => part !== "").join("/");
+
+/** The keys under a location, with the trailing slash that keeps `a/b` from matching `a/bc`. */
+export const keyPrefix = (location: S3Location): string =>
+  location.prefix === "" ? "" : `${location.prefix}/`;
+
+export const overlaps = (a: S3Location, b: S3Location): boolean =>
+  a.bucket === b.bucket &&
+  (keyPrefix(a).startsWith(keyPrefix(b)) || keyPrefix(b).startsWith(keyPrefix(a)));

@@ -5,13 +5,17 @@ import type { S3Staging } from "../sources/s3/staging.js";
 import type { S3StateStore } from "../sources/s3/state.js";
 import type { S3Location } from "../sources/s3/uri.js";
 import type { FileScope } from "../sources/storage/project-files.js";
+import type { Caller } from "./access/caller.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
 
 /**
- * What the registry's services share within one request: its loaders, its uncached writers,
- * and the configuration they read. Made per request (createRegistry); never seen by the graph.
+ * What the registry's services share within one request: its caller, its loaders, its uncached
+ * writers, and the configuration they read. Made per request (createRegistry); never seen by
+ * the graph.
  */
 export interface RegistryContext {
+  /** Who sent the request and what they were granted, as authentication established it. */
+  caller: Caller;
   loaders: Loaders;
   /** Which projects this request reads whole; read-ahead may start a listing early. */
   listed: ListedProjects;

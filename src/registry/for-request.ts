@@ -6,6 +6,7 @@ import { S3Staging } from "../sources/s3/staging.js";
 import { S3StateStore } from "../sources/s3/state.js";
 import { S3Store } from "../sources/s3/store.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import type { Caller } from "./access/caller.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
 import type { RegistryContext } from "./context.js";
 import { createRegistry, type Registry } from "./create-registry.js";
@@ -13,18 +14,21 @@ import { forgetReads } from "./forget.js";
 
 /**
  * One request's registry: fresh loaders (nothing cached is shared between callers), writers
- * and S3 services that count every call in the request's budget, and the configuration.
+ * and S3 services that count every call in the request's budget, the configuration, and the
+ * caller the request was authenticated as.
  */
 export function registryForRequest(
   config: Config,
   upstreams: Upstreams,
   calls: UpstreamCalls,
   storageHints: StorageHints,
+  caller: Caller,
 ): Registry {
   const listed = new ListedProjects();
   const loaders = createLoaders(upstreams, calls, listed);
   const s3 = new S3Store(upstreams.s3, calls);
   const ctx: RegistryContext = {
+    caller,
     loaders,
     listed,
     writer: (project) => new MlflowWriter(upstreams.mlflow(project), calls),

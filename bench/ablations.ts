@@ -1,14 +1,21 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type ImageNode, startGatewayProcess } from "./gateway-process.js";
+import { ANONYMOUS_ADMIN } from "./fixture.js";
 import { closedLoop, latency, resources } from "./measure.js";
 import type { BenchContext, Operation } from "./operation.js";
 
 /** One gateway config of the comparison: the default, or the default with one change off or on. */
 export interface Ablation {
   name: string;
-  /** Merged into the bench's gateway config (`server`, `mlflowReads`). */
-  config: { server?: Record<string, unknown>; mlflowReads?: Record<string, unknown> };
+  /** Merged into the bench's gateway config (`server`, `mlflowReads`; `auth` replaces it). */
+  config: {
+    server?: Record<string, unknown>;
+    mlflowReads?: Record<string, unknown>;
+    auth?: Record<string, unknown>;
+  };
+  /** Its requests carry no credentials (the others send the bench's JWT). */
+  anonymous?: boolean;
   /** The gateway process's NODE_OPTIONS, where not the Docker image's. */
   nodeOptions?: string;
   /** The gateway process's node flags, where not the Docker image's. */
@@ -23,6 +30,8 @@ export const ABLATIONS: Ablation[] = [
   { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
   // server.limits off: no structural rules, token limit, argument table or cost walk.
   { name: "no_limits", config: { server: { limits: { enabled: false } } } },
+  // Callers without credentials under anonymous grants: no JWT verified per request.
+  { name: "no_auth", config: { auth: ANONYMOUS_ADMIN }, anonymous: true },
   // V8's own heap limit, sized from the machine's memory, not the image's.
   { name: "no_heap_limit", config: {}, nodeOptions: "" },
   // V8's own initial old space, small: the image's --initial-old-space-size left out.
@@ -58,6 +67,8 @@ export async function ablate(
     dir: string;
     entry: string;
     gatewayConfig: (extra: Ablation["config"]) => Record<string, unknown>;
+    /** The names of the ablations to run; all when undefined. */
+    names?: string[];
     node: ImageNode;
     runs: number;
     budgetMs: number;
@@ -69,7 +80,9 @@ export async function ablate(
   const rows: Record<string, AblationRow[]> = Object.fromEntries(
     operations.map((op) => [op.name, []]),
   );
-  for (const ablation of ABLATIONS) {
+  for (const ablation of ABLATIONS.filter(
+    (a) => !options.names || options.names.includes(a.name),
+  )) {
     const dir = join(options.dir, `ablation-${ablation.name}`);
     await mkdir(dir, { recursive: true });
     const gateway = await startGatewayProcess({
@@ -82,7 +95,11 @@ export async function ablate(
       },
     });
     try {
-      const scoped = { ...ctx, gatewayUrl: gateway.url };
+      const scoped = {
+        ...ctx,
+        gatewayUrl: gateway.url,
+        authorization: ablation.anonymous ? undefined : ctx.authorization,
+      };
       for (const op of operations) {
         const run = (signal?: AbortSignal) => op.gateway({ ...scoped, signal });
         const { calls } = await run();

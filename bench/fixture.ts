@@ -28,14 +28,22 @@ export async function startProjects(
   );
 }
 
+/** Every caller, even one without credentials, admin of every project. */
+export const ANONYMOUS_ADMIN = { anonymous: [{ project: "*", role: "admin" }] };
+
 /**
  * The gateway config for these projects (S3 read directly, as the stack's proxied projects),
- * as the YAML file's contents; `extra` adds to its `server` and `mlflowReads` sections.
+ * as the YAML file's contents; `extra` adds to its `server` and `mlflowReads` sections and
+ * sets its `auth` (by default, callers need no credentials: ANONYMOUS_ADMIN).
  */
 export function benchConfig(
   stack: Pick<Stack, "dir" | "state">,
   projects: BenchProject[],
-  extra: { server?: Record<string, unknown>; mlflowReads?: Record<string, unknown> } = {},
+  extra: {
+    server?: Record<string, unknown>;
+    mlflowReads?: Record<string, unknown>;
+    auth?: Record<string, unknown>;
+  } = {},
 ): Record<string, unknown> {
   const { s3 } = stack.state;
   return {
@@ -51,6 +59,7 @@ export function benchConfig(
       ...extra.server,
     },
     mlflowReads: { ...extra.mlflowReads },
+    auth: extra.auth ?? ANONYMOUS_ADMIN,
     s3: {
       endpoint: s3.endpoint,
       region: s3.region,

@@ -28,6 +28,8 @@ export interface BenchContext {
   agent: Agent;
   /** Projects to restrict (a) and (c) to; all when undefined (the scaling runs use it). */
   only?: string[];
+  /** The `Authorization` header of every gateway request; none: an anonymous caller. */
+  authorization?: string;
   /** Set by a load phase: aborts the runs still under way when it stops waiting. */
   signal?: AbortSignal;
 }
@@ -93,7 +95,10 @@ export async function graphql<T>(
 ): Promise<{ data: T; calls: number }> {
   const response = await fetch(`${ctx.gatewayUrl}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      ...(ctx.authorization ? { authorization: ctx.authorization } : {}),
+    },
     body: JSON.stringify({ query, variables }),
     signal: ctx.signal,
   });

@@ -6,9 +6,10 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { Agent } from "undici";
 import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
-import { ablate } from "./ablations.js";
+import { ABLATIONS, ablate } from "./ablations.js";
 import { type GatewayProcess, imageNode, startGatewayProcess } from "./gateway-process.js";
 import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
+import { type BenchIdentity, startBenchIdentity } from "./identity.js";
 import { p50RatioInterval } from "./interval.js";
 import { closedLoop, latencies, latency, resources } from "./measure.js";
 import { type BenchContext, type Operation, VARIANTS, type VariantName } from "./operation.js";
@@ -35,8 +36,29 @@ const { values } = parseArgs({
     only: { type: "string" },
     "cpu-prof": { type: "string" },
     "skip-ablations": { type: "boolean", default: false },
+    ablations: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (values.help) {
+  console.log(`usage: npm run bench -- [options]   (every option and what it measures: bench/README.md)
+
+  --projects N  --models K  --versions V  --page-versions P   the data (default 3 × 200 × 5, 50)
+  --runs R  --min-seconds S  --budget-seconds B                how long each variant is timed
+  --concurrency C  --load-seconds S  --sizes a,b,c             load and scaling runs
+  --only op,…                                                  operations: ${OPERATIONS.map((o) => o.name).join(", ")}
+  --ablations name,…                                           ablations: ${ABLATIONS.map((a) => a.name).join(", ")}
+  --skip-ablations  --cpu-prof DIR`);
+  process.exit(0);
+}
+const ablationNames = values.ablations?.split(",").filter(Boolean);
+const unknownAblations = ablationNames?.filter((n) => !ABLATIONS.some((a) => a.name === n));
+if (unknownAblations?.length) {
+  console.error(
+    `bench: no ablation ${unknownAblations.join(", ")}; there are ${ABLATIONS.map((a) => a.name).join(", ")}`,
+  );
+  process.exit(2);
+}
 const opts = {
   projects: Number(values.projects),
   models: Number(values.models),
@@ -51,6 +73,7 @@ const opts = {
   only: values.only?.split(","),
   cpuProfDir: values["cpu-prof"],
   ablations: !values["skip-ablations"],
+  ablationNames,
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -166,6 +189,7 @@ async function main() {
   const servers: ExtraMlflow[] = [];
   let stack: Stack | undefined;
   let gateway: GatewayProcess | undefined;
+  let identity: BenchIdentity | undefined;
   const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
   try {
     log(`starting moto (stack up --no-seed) in ${dir}`);
@@ -185,8 +209,11 @@ async function main() {
 
     const entry = join(here, "..", "src", "main.js");
     const node = await imageNode(join(benchDir, "..", "Dockerfile"));
+    // Every gateway request carries a JWT the gateway verifies, but in the no_auth ablation.
+    identity = await startBenchIdentity();
+    const auth = identity.auth;
     gateway = await startGatewayProcess({
-      config: benchConfig(stack, projects),
+      config: benchConfig(stack, projects, { auth }),
       dir,
       entry,
       cpuProfDir: opts.cpuProfDir,
@@ -198,6 +225,7 @@ async function main() {
       projects: projects.filter((p) => p.name.startsWith("bench-")),
       target,
       agent,
+      authorization: identity.authorization,
     };
     const operations: OperationResult[] = [];
     for (const op of OPERATIONS.filter((o) => !opts.only || opts.only.includes(o.name))) {
@@ -215,7 +243,8 @@ async function main() {
       ? await ablate(ctx, [dashboard, modelPage, artifactTree], {
           dir,
           entry,
-          gatewayConfig: (extra) => benchConfig(stack!, projects, extra),
+          gatewayConfig: (extra) => benchConfig(stack!, projects, { auth, ...extra }),
+          names: opts.ablationNames,
           node,
           runs: opts.runs,
           budgetMs: opts.budgetMs,
@@ -261,6 +290,7 @@ async function main() {
   } finally {
     await gateway?.stop().catch((e: unknown) => log(`stopping the gateway: ${String(e)}`));
     await agent.close();
+    await identity?.close();
     await Promise.all(servers.map((s) => s.stop()));
     await stack?.stop();
     await rm(dir, { recursive: true, force: true });

@@ -32,6 +32,8 @@ registry-graph demo is up.
   GraphiQL:  ${gateway.url}/graphql   (open it in a browser; works offline)
   Projects:  ${config.projects.map((p) => `${p.name} → ${p.mlflow.url}`).join(", ")}
   Config:    ${stack.configPath}
+  Auth:      none needed: anonymous callers are admin of these projects (the demo's choice;
+             a real config grants roles to tokens and JWTs: docs/auth.md)
 
 Example query (already in GraphiQL's editor):
 ${EXAMPLE_QUERY}

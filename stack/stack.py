@@ -331,6 +331,10 @@ def gateway_yaml(moto_port: int, servers: list[dict]) -> str:
         "  credentials:",
         "    accessKeyId: testing",
         "    secretAccessKey: testing",
+        "auth:",
+        "  # A local stack's projects are anyone's: GraphiQL needs no login and may try mutations.",
+        "  anonymous:",
+        *(f"    - {{ project: {s['name']}, role: admin }}" for s in servers),
         "projects:",
     ]
     for s in servers:

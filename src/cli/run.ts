@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { checkConfig } from "./check-config.js";
 import { printSchemaCommand } from "./print-schema.js";
 import { serve } from "./serve.js";
+import { createTokenText } from "./token-create.js";
 import { ConfigError, loadConfig } from "../config/load.js";
 import { createLogger } from "../server/logger.js";
 
@@ -11,6 +12,7 @@ commands:
   serve         [--config FILE] [--port N] [--host H]   serve GraphQL (config also from REGISTRY_GRAPH_CONFIG)
   check-config  [--config FILE]                         validate the config, reach every upstream, print a table
   print-schema  [--out FILE | --check FILE]             print the GraphQL schema (SDL)
+  token create  --subject NAME                          a new static token and its auth.tokens entry
 `;
 
 function parsePort(value: string): number {
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: "string" },
       out: { type: "string" },
       check: { type: "string" },
+      subject: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -44,6 +47,15 @@ async function main(argv: string[]): Promise<number> {
       return printSchemaCommand({ out: values.out, check: values.check });
     case "check-config":
       return checkConfig(await loadConfig(values.config));
+    case "token": {
+      const subject = values.subject?.trim();
+      if (positionals[1] !== "create" || !subject) {
+        process.stderr.write(`usage: registry-graph token create --subject NAME\n`);
+        return 2;
+      }
+      process.stdout.write(createTokenText(subject));
+      return 0;
+    }
     case "serve": {
       const config = await loadConfig(values.config);
       if (values.port !== undefined) config.server.port = parsePort(values.port);

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml, YAMLParseError } from "yaml";
+import { authProblems } from "./auth-checks.js";
 import { configSchema, type Config } from "./schema.js";
 import {
   interpolate,
@@ -70,6 +71,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, source = "conf
     }
   }
   problems.push(...duplicateProjectNames(interpolated));
+  problems.push(...authProblems(interpolated).map((p) => describe(p.path, p.message)));
   if (problems.length > 0) throw new ConfigError(source, problems);
   return result.data!;
 }

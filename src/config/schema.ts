@@ -1,17 +1,8 @@
 import { z } from "zod";
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
+import { authSchema } from "./auth.js";
+import { httpUrl } from "./url.js";
 
 const MiB = 1_048_576;
-
-const httpUrl = z.string().refine(isHttpUrl, "must be an http(s) URL");
 
 /** `s3://bucket[/prefix]`, the form `mlflow server --artifacts-destination` takes. */
 export const s3UriPattern = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
@@ -190,6 +181,8 @@ export const configSchema = z.strictObject({
   artifacts: artifacts.prefault({}),
   uploads: uploads.prefault({}),
   mlflowReads: mlflowReads.prefault({}),
+  // Who may call the gateway and what each caller may do (docs/auth.md).
+  auth: authSchema.prefault({}),
   // Duplicate names are refused in load.ts, which sees them even when an entry is invalid.
   projects: z.array(project).min(1, "must list at least one project"),
 });
@@ -200,3 +193,5 @@ export type ServerConfig = Config["server"];
 export type LimitsConfig = ServerConfig["limits"];
 export type ArtifactsConfig = Config["artifacts"];
 export type UploadsConfig = Config["uploads"];
+export type AuthConfig = Config["auth"];
+export type JwtConfig = NonNullable<AuthConfig["jwt"]>;

@@ -9,8 +9,9 @@ import type { Access } from "./access/access.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
 
 /**
- * What the registry's services share within one request: its loaders, its uncached writers,
- * and the configuration they read. Made per request (createRegistry); never seen by the graph.
+ * What the registry's services share within one request: its caller, its loaders, its uncached
+ * writers, and the configuration they read. Made per request (createRegistry); never seen by
+ * the graph.
  */
 export interface RegistryContext {
   /** What this request's caller may see and change (access/access.ts). */

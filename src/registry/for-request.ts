@@ -7,7 +7,7 @@ import { S3StateStore } from "../sources/s3/state.js";
 import { S3Store } from "../sources/s3/store.js";
 import type { Upstreams } from "../sources/upstreams.js";
 import { Access } from "./access/access.js";
-import { type Caller, TRUSTED_CALLER } from "./access/caller.js";
+import type { Caller } from "./access/caller.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
 import type { RegistryContext } from "./context.js";
 import { createRegistry, type Registry } from "./create-registry.js";
@@ -15,14 +15,15 @@ import { forgetReads } from "./forget.js";
 
 /**
  * One request's registry: fresh loaders (nothing cached is shared between callers), writers
- * and S3 services that count every call in the request's budget, and the configuration.
+ * and S3 services that count every call in the request's budget, the configuration, and the
+ * caller the request was authenticated as.
  */
 export function registryForRequest(
   config: Config,
   upstreams: Upstreams,
   calls: UpstreamCalls,
   storageHints: StorageHints,
-  caller: Caller = TRUSTED_CALLER,
+  caller: Caller,
 ): Registry {
   const access = new Access(
     caller,

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
 import type { GraphContext } from "../graph/context.js";
+import type { Caller } from "../registry/access/caller.js";
 import type { StorageHints } from "../registry/artifacts/storage-hints.js";
 import { registryForRequest } from "../registry/for-request.js";
 import { UpstreamCalls } from "../sources/calls.js";
@@ -7,19 +8,23 @@ import type { Upstreams } from "../sources/upstreams.js";
 
 export interface RequestContext extends GraphContext {
   calls: UpstreamCalls;
+  /** Who sent the request, as the HTTP step authenticated them (server/auth/). */
+  caller: Caller;
 }
 
 export function createContext(
   config: Config,
   upstreams: Upstreams,
   storageHints: StorageHints,
+  caller: Caller,
   /** Aborted when the request passes its deadline or its client goes. */
   signal?: AbortSignal,
 ): RequestContext {
   const calls = new UpstreamCalls({ maxCalls: config.server.limits.maxUpstreamCalls, signal });
   return {
     calls,
-    registry: registryForRequest(config, upstreams, calls, storageHints),
+    caller,
+    registry: registryForRequest(config, upstreams, calls, storageHints, caller),
     limits: config.server,
     partialErrors: [],
   };

@@ -16,6 +16,9 @@ import type { Logger } from "./logger.js";
 import { partialErrorsPlugin } from "./plugins/partial-errors.js";
 import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
 import { Admission } from "./admission.js";
+import { warnIfAnonymousMayWrite } from "./auth/anonymous-warning.js";
+import { authenticateRequest } from "./auth/authenticate-request.js";
+import { Authenticator } from "./auth/authenticator.js";
 import { requestLimits } from "./limits/index.js";
 import { runMutationsWhole } from "./mutations-whole.js";
 import { checkReadiness, ReadinessProbe } from "./readiness.js";
@@ -35,6 +38,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const server = createServer();
   const limits = requestLimits(config);
   const formatError = createFormatError(logger);
+  const authenticator = new Authenticator(config.auth);
+  warnIfAnonymousMayWrite(config.auth, logger);
   const apollo = new ApolloServer<RequestContext>({
     schema: runMutationsWhole(await buildGraphSchema()),
     introspection: config.server.introspection,
@@ -62,7 +67,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
 
   const router = createRouter({
     apollo,
-    context: async ({ signal }) => createContext(config, upstreams, storageHints, signal),
+    authenticate: (req, res) => authenticateRequest(authenticator, logger, req, res),
+    context: async ({ signal, caller }) =>
+      createContext(config, upstreams, storageHints, caller, signal),
     maxBodyBytes: config.server.maxRequestBytes,
     admission: new Admission(config.server.maxConcurrentRequests, config.server.maxQueuedRequests),
     requestTimeoutMs: config.server.limits.requestTimeoutMs,

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setMaxListeners } from "node:events";
 import { type ApolloServer, type BaseContext, HeaderMap } from "@apollo/server";
+import type { Caller } from "../registry/access/caller.js";
 import { RequestLimitError } from "../sources/request-limits.js";
 import type { Admission } from "./admission.js";
+import { withCaller } from "./auth/caller-scope.js";
 
 export class RequestTooLarge extends Error {}
 class NotUtf8 extends Error {}
@@ -38,8 +40,10 @@ function sendError(
 
 export interface GraphQLRoute<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
+  /** Who sent the request; null when its credentials were refused, and it is answered. */
+  authenticate: (req: IncomingMessage, res: ServerResponse) => Promise<Caller | null>;
   /** This request's context; `signal` aborts when it passes its deadline or its client goes. */
-  context: (request: { signal: AbortSignal }) => Promise<TContext>;
+  context: (request: { signal: AbortSignal; caller: Caller }) => Promise<TContext>;
   maxBodyBytes: number;
   admission: Admission;
   /** How long a request may execute (config `server.limits.requestTimeoutMs`). */
@@ -50,6 +54,9 @@ export interface GraphQLRoute<TContext extends BaseContext> {
  * Apollo Server on Node's own http server, without Express: the request in, through
  * `executeHTTPGraphQLRequest`, the response out (whole or incremental).
  *
+ * A request is authenticated before its body is read or it waits for a turn: a refused one
+ * costs a header's parsing (and, for a JWT, a signature check), never a slot or a call.
+ *
  * Each request gets one abort signal: its client closing the connection, or its execution
  * passing `requestTimeoutMs`, aborts it, and its upstream calls stop (see UpstreamCalls). A
  * client that left while its request waited for a turn costs nothing.
@@ -59,12 +66,23 @@ export async function handleGraphQL<TContext extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const { apollo, admission, requestTimeoutMs } = route;
-  if (!admission.hasRoom) {
+  if (!route.admission.hasRoom) {
     return sendError(res, 503, "the gateway is at capacity; retry shortly", "SERVICE_UNAVAILABLE", {
       "retry-after": "1",
     });
   }
+  const caller = await route.authenticate(req, res);
+  if (!caller) return;
+  return withCaller(caller, () => runGraphQL(route, req, res, caller));
+}
+
+async function runGraphQL<TContext extends BaseContext>(
+  route: GraphQLRoute<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Caller,
+): Promise<void> {
+  const { apollo, admission, requestTimeoutMs } = route;
   let body: unknown;
   try {
     const text = await readBody(req, route.maxBodyBytes);
@@ -96,7 +114,7 @@ export async function handleGraphQL<TContext extends BaseContext>(
     try {
       return await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: () => route.context({ signal: abort.signal }),
+        context: () => route.context({ signal: abort.signal, caller }),
       });
     } finally {
       clearTimeout(deadline);

@@ -1,4 +1,5 @@
 import { type DestinationStream, pino, type Logger } from "pino";
+import { currentCaller } from "./auth/caller-scope.js";
 import { currentRequestId } from "./request-id.js";
 
 export type { Logger };
@@ -12,10 +13,13 @@ export function createLogger(
     level,
     base: { service: "registry-graph" },
     redact: ["*.authorization", "*.password", "*.token", "*.secretAccessKey"],
-    // A line written while a request is handled names it, as its response's x-request-id does.
+    // A line written while a request is handled names it, as its response's x-request-id does,
+    // and, once authenticated, its caller's subject (null: anonymous), never the credential.
     mixin: () => {
       const requestId = currentRequestId();
-      return requestId === undefined ? {} : { requestId };
+      if (requestId === undefined) return {};
+      const caller = currentCaller();
+      return caller === undefined ? { requestId } : { requestId, caller: caller.subject };
     },
   };
   return destination ? pino(options, destination) : pino(options);

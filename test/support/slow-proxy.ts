@@ -5,11 +5,22 @@ import type { AddressInfo } from "node:net";
  * An HTTP proxy in front of a real MLflow that can hold back its answers: the request reaches
  * MLflow and is committed there, but the gateway, whose timeout is shorter, never sees the
  * answer. A real server cannot be made to answer late on cue; the write itself stays real.
+ * It counts what reaches it (the gateway's calls) and can answer one call with a failure.
  */
 export async function slowProxy(target: string) {
   const upstream = new URL(target);
   const held: { path: RegExp; ms: number }[] = [];
+  const failing: { path: RegExp; status: number; body: string }[] = [];
+  let received = 0;
   const server = createServer((req, res) => {
+    received += 1;
+    const failure = failing.findIndex((f) => f.path.test(req.url ?? ""));
+    if (failure >= 0) {
+      const { status, body } = failing.splice(failure, 1)[0]!;
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(body);
+      return;
+    }
     const rule = held.findIndex((h) => h.path.test(req.url ?? ""));
     const delay = rule >= 0 ? held.splice(rule, 1)[0]!.ms : 0;
     const forward = request(
@@ -42,6 +53,14 @@ export async function slowProxy(target: string) {
     /** The next request whose path matches is answered `ms` late, after MLflow has handled it. */
     holdNextAnswer(path: RegExp, ms: number) {
       held.push({ path, ms });
+    },
+    /** The next request whose path matches gets `status` and `body` instead of MLflow's answer. */
+    failNext(path: RegExp, status: number, body: string) {
+      failing.push({ path, status, body });
+    },
+    /** How many requests reached the proxy: the gateway's calls to this MLflow. */
+    get received() {
+      return received;
     },
     close: () =>
       new Promise<void>((resolve) => {

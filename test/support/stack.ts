@@ -12,12 +12,17 @@ export function testStack() {
   return loadStack(statePath);
 }
 
-/** The stack's own gateway config, on a free port, with upstream calls exposed. */
+/**
+ * The stack's own gateway config, on a free port, with upstream calls exposed, and every
+ * caller (even one without credentials) admin of every project, a test's own ones included:
+ * tests of authentication and roles set `auth` themselves.
+ */
 export async function stackConfig(): Promise<Config> {
   const config = await loadConfig(testStack().configPath);
   config.server.port = 0;
   config.server.host = "127.0.0.1";
   config.server.exposeUpstreamCalls = true;
+  config.auth.anonymous = [{ project: "*", role: "admin" }];
   return config;
 }
 

@@ -15,5 +15,7 @@ describe("the README's example config", () => {
     const config = parseConfig(yaml, env, "README.md");
     expect(config.projects.map((p) => p.name)).toEqual(["fraud", "churn"]);
     expect(config.state?.uri).toBe("s3://mlflow/_registry-graph");
+    expect(config.auth.tokens.map((t) => t.subject)).toEqual(["ci-bot"]);
+    expect(config.auth.jwt?.roles["ml-admins"]).toEqual([{ project: "*", role: "admin" }]);
   });
 });

@@ -383,6 +383,7 @@ describe("the Deployment's probes", () => {
     requestTimeoutMs: 1000,
     readiness: new ReadinessProbe(async () => ({ ready: true, projects: [], s3: [] }), 0),
     readinessDetails: false,
+    authenticate: () => Promise.reject(new Error("no GraphQL here")),
   });
   const server = createServer((req, res) => void router(req, res));
   let base = "";

@@ -49,6 +49,7 @@ describe("a gateway at capacity", () => {
       JSON.stringify({
         server: { host: "127.0.0.1", port: 0, maxConcurrentRequests: 1, maxQueuedRequests: 0 },
         projects: [{ name: "p", mlflow: { url: fake.url, timeoutMs: 5000 } }],
+        auth: { anonymous: [{ project: "*", role: "admin" }] },
       }),
       {},
     );

@@ -1,5 +1,6 @@
 import { defaultFieldResolver, type GraphQLSchema } from "graphql";
 import type { MutationOutcome } from "../registry/audit/make-record.js";
+import { ErrorCode } from "../registry/errors.js";
 import type { RequestContext } from "./context.js";
 import type { Logger } from "./logger.js";
 import { currentRequestId } from "./request-id.js";
@@ -14,6 +15,9 @@ async function record(
   let made;
   try {
     made = audit.record({ ...outcome, requestId: currentRequestId() ?? null });
+    // An anonymous caller told to sign in was refused as one without credentials (401) is:
+    // not authenticated, so not recorded, and no S3 write for an unauthenticated flood.
+    if (made.error?.code === ErrorCode.UNAUTHENTICATED) return;
     await context.calls.unrefused(() => audit.write(made!));
   } catch (err) {
     logger.error({ err, audit: made, operation: outcome.operation }, "audit record not written");

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 
 // Where records live under `state.uri`: one copy per project and one per model, both
 // create-only, so reading either is a single prefix listing. A record whose project is not
-// a configured one (the mutation named an unknown project or upload) has only the third.
+// one its caller can see (unknown, outside their grants, or an unknown upload) has only the
+// third.
 //
 //   audit/projects/<project>/<id>.json
 //   audit/models/<project>/<model, URI-encoded>/<id>.json

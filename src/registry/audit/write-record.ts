@@ -9,6 +9,7 @@ import type { AuditRecord } from "./record.js";
 export async function writeAuditRecord(ctx: RegistryContext, record: AuditRecord): Promise<void> {
   const store = ctx.auditState;
   if (!store) return;
+  // projectNames: the projects the caller can see; a record of another goes to no one's log.
   const known = record.project !== null && ctx.projectNames.includes(record.project);
   const paths = recordPaths(record, known ? record.project : null);
   await Promise.all(

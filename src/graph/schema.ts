@@ -3,6 +3,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { authChecker } from "./auth-checker.js";
 import { ArtifactResolver } from "./artifact/artifact.resolver.js";
+import { AuditRecordResolver } from "./audit/audit-record.resolver.js";
 import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
 import { ModelMutations } from "./model/model.mutations.js";
 import { ModelResolver } from "./model/model.resolver.js";
@@ -26,6 +27,7 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
       RunResolver,
       ArtifactResolver,
       MLModelResolver,
+      AuditRecordResolver,
       ModelMutations,
       VersionMutations,
       UploadMutations,

@@ -7,6 +7,7 @@ import type { S3Location } from "../sources/s3/uri.js";
 import type { FileScope } from "../sources/storage/project-files.js";
 import type { Access } from "./access/access.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
+import type { AuditNotes } from "./audit/notes.js";
 
 /**
  * What the registry's services share within one request: its caller, its loaders, its uncached
@@ -16,6 +17,10 @@ import type { StorageHints } from "./artifacts/storage-hints.js";
 export interface RegistryContext {
   /** What this request's caller may see and change (access/access.ts). */
   access: Access;
+  /** What the running mutation changes, for its audit record: writes note it here. */
+  audit: AuditNotes;
+  /** The audit log's records under `state.uri`, when configured; counted as "s3:audit". */
+  auditState: S3StateStore | null;
   loaders: Loaders;
   /** Which projects this request reads whole; read-ahead may start a listing early. */
   listed: ListedProjects;

@@ -9,6 +9,9 @@ import {
   versionMLModel,
   versionStorageUri,
 } from "./artifacts/version-files.js";
+import { makeAuditRecord } from "./audit/make-record.js";
+import { readAuditLog } from "./audit/read-log.js";
+import { writeAuditRecord } from "./audit/write-record.js";
 import { getModel, aliasTarget, modelData } from "./models/model-data.js";
 import {
   createModel,
@@ -108,6 +111,14 @@ export function createRegistry(ctx: RegistryContext) {
       start: bind(startUpload),
       complete: bind(completeUploadById),
       abort: bind(abortUpload),
+    },
+    audit: {
+      /** Starts a Mutation field's notes (the server, before each one runs). */
+      begin: () => ctx.audit.begin(),
+      /** The record of the Mutation field that just ended, from its outcome and the notes. */
+      record: bind(makeAuditRecord),
+      write: bind(writeAuditRecord),
+      log: bind(readAuditLog),
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Upstreams } from "../sources/upstreams.js";
 import { Access } from "./access/access.js";
 import type { Caller } from "./access/caller.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
+import { AuditNotes } from "./audit/notes.js";
 import type { RegistryContext } from "./context.js";
 import { createRegistry, type Registry } from "./create-registry.js";
 import { forgetReads } from "./forget.js";
@@ -34,6 +35,10 @@ export function registryForRequest(
   const s3 = new S3Store(upstreams.s3, calls);
   const ctx: RegistryContext = {
     access,
+    audit: new AuditNotes(),
+    auditState: upstreams.stateRoot
+      ? new S3StateStore(upstreams.s3, calls, upstreams.stateRoot, "s3:audit")
+      : null,
     loaders,
     listed,
     writer: (project) => new MlflowWriter(upstreams.mlflow(project), calls),

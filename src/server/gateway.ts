@@ -19,6 +19,7 @@ import { Admission } from "./admission.js";
 import { warnIfAnonymousMayWrite } from "./auth/anonymous-warning.js";
 import { authenticateRequest } from "./auth/authenticate-request.js";
 import { Authenticator } from "./auth/authenticator.js";
+import { auditMutations } from "./audit-mutations.js";
 import { requestLimits } from "./limits/index.js";
 import { runMutationsWhole } from "./mutations-whole.js";
 import { checkReadiness, ReadinessProbe } from "./readiness.js";
@@ -34,6 +35,8 @@ export interface Gateway {
 
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
   const upstreams = Upstreams.fromConfig(config);
+  if (!config.state)
+    logger.warn("state.uri is not set: mutations are not recorded in an audit log");
   const storageHints = new StorageHints();
   const server = createServer();
   const limits = requestLimits(config);
@@ -41,7 +44,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const authenticator = new Authenticator(config.auth);
   warnIfAnonymousMayWrite(config.auth, logger);
   const apollo = new ApolloServer<RequestContext>({
-    schema: runMutationsWhole(await buildGraphSchema()),
+    // Audit outside whole: a mutation refused as it starts is recorded too.
+    schema: auditMutations(runMutationsWhole(await buildGraphSchema()), logger),
     introspection: config.server.introspection,
     // "Did you mean …" would tell what introspection does not.
     hideSchemaDetailsFromClientErrors: !config.server.introspection,

@@ -60,6 +60,14 @@ export class UpstreamCalls {
    */
   async whole<T>(work: () => Promise<T> | T): Promise<T> {
     this.check();
+    return this.unrefused(work);
+  }
+
+  /**
+   * Runs work whose calls are counted but never refused or aborted, limits or not: the
+   * gateway's own record of a mutation (its audit record), written even after its client left.
+   */
+  async unrefused<T>(work: () => Promise<T> | T): Promise<T> {
     this.wholeDepth++;
     try {
       return await work();

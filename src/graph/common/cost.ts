@@ -130,6 +130,9 @@ export const cost = {
     return (3 + 2 * COPIED_FILES) * CALL + parts + a.childComplexity;
   }),
 
+  /** One listing of the log's prefix, then a GET of each record on the page. */
+  auditLog: estimator((a) => CALL + pageOf(a) * (CALL + a.childComplexity)),
+
   /** The session, open multipart uploads aborted, a listing and batched deletes. */
   abortUpload: estimator((a) => 6 * CALL + a.childComplexity),
 };

@@ -4,6 +4,7 @@ import { IDEMPOTENCY_TAG, markerTags, onceForKey } from "../idempotency.js";
 import { requireRole } from "../projects.js";
 import type { TagCondition } from "../tags.js";
 import { checkDescription, checkModelName, checkTag } from "../validate.js";
+import { modelBefore, tagValue } from "../audit/before.js";
 import { loadModel } from "./load-model.js";
 
 export interface ModelRef {
@@ -37,7 +38,11 @@ export function createModel(ctx: RegistryContext, input: NewModel): Promise<Mode
       input: { name, description, tags },
     },
     async (marker) => {
+      ctx.audit.note({ field: "model", from: null, to: name });
+      if (description !== null) ctx.audit.note({ field: "description", to: description });
+      for (const tag of tags) ctx.audit.note({ field: `tag:${tag.key}`, to: tag.value });
       await ctx.writer(project).createModel(name, description, [...tags, ...markerTags(marker)]);
+      ctx.audit.result(`model ${name}`);
       return { name };
     },
     (created) => reread(ctx, project, created.name),
@@ -58,17 +63,23 @@ export async function updateModel(
   input: ModelRef & { description: string },
 ): Promise<ModelEntity> {
   const project = requireRole(ctx, input.project, input.name, "writer");
+  const name = checkModelName(input.name);
   const description = checkDescription(input.description) ?? "";
-  await ctx.writer(project).updateModel(checkModelName(input.name), description);
-  return reread(ctx, project, input.name);
+  const before = await modelBefore(ctx, project, name);
+  ctx.audit.note({ field: "description", from: before?.description, to: description });
+  await ctx.writer(project).updateModel(name, description);
+  return reread(ctx, project, name);
 }
 
 /** Deletes the model; answers its key. */
 export async function deleteModel(ctx: RegistryContext, input: ModelRef): Promise<ModelRef> {
   const project = requireRole(ctx, input.project, input.name, "admin");
-  await ctx.writer(project).deleteModel(checkModelName(input.name));
-  ctx.forget(project, input.name);
-  return { project, name: input.name };
+  const name = checkModelName(input.name);
+  ctx.audit.note({ field: "model", from: name, to: null });
+  await ctx.writer(project).deleteModel(name);
+  ctx.forget(project, name);
+  ctx.audit.result(`model ${name} deleted`);
+  return { project, name };
 }
 
 export async function setModelTag(
@@ -76,9 +87,12 @@ export async function setModelTag(
   input: ModelRef & { key: string; value: string },
 ): Promise<ModelEntity> {
   const project = requireRole(ctx, input.project, input.name, "writer");
+  const name = checkModelName(input.name);
   const { key, value } = checkTag(input.key, input.value);
-  await ctx.writer(project).setModelTag(checkModelName(input.name), key, value);
-  return reread(ctx, project, input.name);
+  const before = await modelBefore(ctx, project, name);
+  ctx.audit.note({ field: `tag:${key}`, from: tagValue(before?.tags, key), to: value });
+  await ctx.writer(project).setModelTag(name, key, value);
+  return reread(ctx, project, name);
 }
 
 export async function deleteModelTag(
@@ -86,6 +100,10 @@ export async function deleteModelTag(
   input: ModelRef & Pick<TagCondition, "key">,
 ): Promise<ModelEntity> {
   const project = requireRole(ctx, input.project, input.name, "writer");
-  await ctx.writer(project).deleteModelTag(checkModelName(input.name), checkTag(input.key, "").key);
-  return reread(ctx, project, input.name);
+  const name = checkModelName(input.name);
+  const { key } = checkTag(input.key, "");
+  const before = await modelBefore(ctx, project, name);
+  ctx.audit.note({ field: `tag:${key}`, from: tagValue(before?.tags, key), to: null });
+  await ctx.writer(project).deleteModelTag(name, key);
+  return reread(ctx, project, name);
 }

@@ -53,6 +53,7 @@ export async function promoteVersion(
   const to = { project: requireRole(ctx, input.to.project, model, "writer"), model };
   const aliases = input.alias ? [checkAlias(input.alias)] : [];
   const root = projectRoot(ctx, to.project);
+  ctx.audit.note({ field: "promotedFrom", to: `${from.project}/${from.model}/${from.version}` });
   const version = await loadVersion(ctx, from.project, from.model, from.version);
   const storage = await storageOfVersion(ctx, version);
   if (storage?.kind !== "s3") {
@@ -118,6 +119,8 @@ export async function promoteVersion(
       }
     },
     (created) => {
+      ctx.audit.target({ version: created.number });
+      ctx.audit.result(`version ${created.number}`);
       ctx.forget(to.project, created.model);
       return loadVersion(ctx, to.project, created.model, created.number).then(loadedVersion);
     },

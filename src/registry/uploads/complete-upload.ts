@@ -111,6 +111,14 @@ export async function completeUploadById(
   parts: CompletedFile[],
 ): Promise<UploadView> {
   const session = await loadSession(ctx, uploadId);
-  if (session.status !== "STARTED") return viewUpload(ctx, session);
-  return viewUpload(ctx, await completeUpload(ctx, session, parts));
+  ctx.audit.target({ project: session.project, model: session.model });
+  const files = session.files.length;
+  if (session.status !== "STARTED") {
+    ctx.audit.result(`upload ${uploadId} was already ${session.status.toLowerCase()}`);
+    return viewUpload(ctx, session);
+  }
+  ctx.audit.note({ field: "uploadStatus", from: session.status, to: "COMPLETED" });
+  const completed = await completeUpload(ctx, session, parts);
+  ctx.audit.result(`upload ${uploadId}, ${files} files verified`);
+  return viewUpload(ctx, completed);
 }

@@ -21,8 +21,14 @@ export async function abortUpload(
   uploadId: string,
 ): Promise<{ uploadId: string; removedObjects: number }> {
   const session = await loadSession(ctx, uploadId);
+  ctx.audit.target({ project: session.project, model: session.model });
   if (session.status === "REGISTERED") {
     throw badUserInput(`upload "${uploadId}" is already version ${session.version}`);
   }
-  return { uploadId: session.uploadId, removedObjects: await discardUpload(ctx, session) };
+  ctx.audit.note({ field: "upload", from: uploadId, to: null });
+  const removedObjects = await discardUpload(ctx, session);
+  ctx.audit.result(
+    `upload ${uploadId}, ${session.files.length} files, ${removedObjects} objects removed`,
+  );
+  return { uploadId: session.uploadId, removedObjects };
 }

@@ -27,14 +27,14 @@ export interface NewUpload {
  * the declared length, under a staging prefix; the bytes go straight to S3. Everything is
  * checked before S3 is asked for anything.
  */
-export function startUpload(ctx: RegistryContext, input: NewUpload): Promise<UploadView> {
+export async function startUpload(ctx: RegistryContext, input: NewUpload): Promise<UploadView> {
   const model = checkModelName(input.model);
   const project = requireRole(ctx, input.project, model, "writer");
   const files = planUpload(ctx.uploadLimits, input.files);
   const root = projectRoot(ctx, project);
   requireState(ctx);
   const inputFiles = files.map(({ path, size, sha256 }) => ({ path, size, sha256 }));
-  return onceForKey(
+  const view = await onceForKey(
     ctx,
     {
       mutation: "startUpload",
@@ -61,9 +61,13 @@ export function startUpload(ctx: RegistryContext, input: NewUpload): Promise<Upl
         const multipartId = multipart ? await ctx.staging.createMultipart(staged, file.path) : null;
         sessionFiles.push({ ...file, multipartId });
       }
+      ctx.audit.note({ field: "upload", from: null, to: uploadId });
       await saveSession(ctx, { ...session, files: sessionFiles });
       return uploadId;
     },
     async (uploadId) => viewUpload(ctx, await loadSession(ctx, uploadId)),
   );
+  // The answer's URLs are the caller's to use: the record keeps the upload's id and size only.
+  ctx.audit.result(`upload ${view.uploadId}, ${view.files.length} files`);
+  return view;
 }

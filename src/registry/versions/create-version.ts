@@ -46,7 +46,12 @@ export async function createVersion(
     key: input.idempotencyKey,
     input: { ...input, idempotencyKey: null },
   };
-  const done = (created: Created) => rereadVersion(ctx, project, created.model, created.number);
+  const done = (created: Created) => {
+    const from = input.uploadId == null ? "" : ` from upload ${input.uploadId}`;
+    ctx.audit.target({ version: created.number });
+    ctx.audit.result(`version ${created.number}${from}`);
+    return rereadVersion(ctx, project, created.model, created.number);
+  };
   if (runId) await checkRunOfProject(ctx, project, runId);
   if (input.uploadId != null) {
     const session = await loadSession(ctx, input.uploadId);

@@ -1,4 +1,5 @@
 import type { RegistryContext } from "../context.js";
+import { aliasVersion, modelBefore, tagValue, versionBefore } from "../audit/before.js";
 import { loadedModel, loadedVersion, type ModelEntity, type VersionEntity } from "../entities.js";
 import { loadModel } from "../models/load-model.js";
 import type { Role } from "../access/caller.js";
@@ -42,6 +43,8 @@ export async function updateVersion(
 ): Promise<VersionEntity> {
   const { project, model } = writeTarget(ctx, input);
   const description = checkDescription(input.description) ?? "";
+  const before = await versionBefore(ctx, project, model, input.version);
+  ctx.audit.note({ field: "description", from: before?.description, to: description });
   await ctx.writer(project).updateVersion(model, input.version, description);
   return rereadVersion(ctx, project, model, input.version);
 }
@@ -49,8 +52,10 @@ export async function updateVersion(
 /** Deletes the version; answers its key. */
 export async function deleteVersion(ctx: RegistryContext, input: VersionRef): Promise<VersionRef> {
   const { project, model } = writeTarget(ctx, input, "admin");
+  ctx.audit.note({ field: "version", from: input.version, to: null });
   await ctx.writer(project).deleteVersion(model, input.version);
   ctx.forget(project, model);
+  ctx.audit.result(`version ${input.version} deleted`);
   return { project, model, version: input.version };
 }
 
@@ -60,6 +65,8 @@ export async function setVersionTag(
 ): Promise<VersionEntity> {
   const { project, model } = writeTarget(ctx, input);
   const { key, value } = checkTag(input.key, input.value);
+  const before = await versionBefore(ctx, project, model, input.version);
+  ctx.audit.note({ field: `tag:${key}`, from: tagValue(before?.tags, key), to: value });
   await ctx.writer(project).setVersionTag(model, input.version, key, value);
   return rereadVersion(ctx, project, model, input.version);
 }
@@ -69,7 +76,10 @@ export async function deleteVersionTag(
   input: VersionRef & { key: string },
 ): Promise<VersionEntity> {
   const { project, model } = writeTarget(ctx, input);
-  await ctx.writer(project).deleteVersionTag(model, input.version, checkTag(input.key, "").key);
+  const { key } = checkTag(input.key, "");
+  const before = await versionBefore(ctx, project, model, input.version);
+  ctx.audit.note({ field: `tag:${key}`, from: tagValue(before?.tags, key), to: null });
+  await ctx.writer(project).deleteVersionTag(model, input.version, key);
   return rereadVersion(ctx, project, model, input.version);
 }
 
@@ -79,7 +89,10 @@ export async function setAlias(
   input: VersionRef & { alias: string },
 ): Promise<VersionEntity> {
   const { project, model } = writeTarget(ctx, input);
-  await ctx.writer(project).setAlias(model, checkAlias(input.alias), input.version);
+  const alias = checkAlias(input.alias);
+  const before = await modelBefore(ctx, project, model);
+  ctx.audit.note({ field: `alias:${alias}`, from: aliasVersion(before, alias), to: input.version });
+  await ctx.writer(project).setAlias(model, alias, input.version);
   return rereadVersion(ctx, project, model, input.version);
 }
 
@@ -89,7 +102,10 @@ export async function deleteAlias(
   input: { project: string; model: string; alias: string },
 ): Promise<ModelEntity> {
   const { project, model } = writeTarget(ctx, input);
-  await ctx.writer(project).deleteAlias(model, checkAlias(input.alias));
+  const alias = checkAlias(input.alias);
+  const before = await modelBefore(ctx, project, model);
+  ctx.audit.note({ field: `alias:${alias}`, from: aliasVersion(before, alias), to: null });
+  await ctx.writer(project).deleteAlias(model, alias);
   ctx.forget(project, model);
   return loadedModel(await loadModel(ctx, project, model));
 }
@@ -101,6 +117,11 @@ export async function transitionStage(
 ): Promise<VersionEntity> {
   const { project, model } = writeTarget(ctx, input);
   const stage = checkStage(input.stage);
+  const before = await versionBefore(ctx, project, model, input.version);
+  // MLflow's "None" stage reads as null; a record says "None", keeping null for no version.
+  const from = before ? (before.stage ?? "None") : null;
+  ctx.audit.note({ field: "stage", from, to: stage });
+  if (input.archiveExisting) ctx.audit.note({ field: "archiveExisting", to: true });
   await ctx.writer(project).transitionStage(model, input.version, stage, input.archiveExisting);
   return rereadVersion(ctx, project, model, input.version);
 }

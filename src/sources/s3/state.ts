@@ -1,11 +1,13 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandInput,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { UpstreamCalls } from "../calls.js";
-import { S3Transport } from "./transport.js";
+import { S3Transport, UPSTREAM } from "./transport.js";
 import { objectKey, type S3Location } from "./uri.js";
 
 /**
@@ -20,9 +22,13 @@ const LOST = {
   409: false,
 } as const;
 
+/** S3 returns at most this many keys per listing call. */
+const LIST_PAGE = 1000;
+
 /**
  * Small JSON records under the configured state prefix: what every replica must see
- * (idempotency records, upload sessions), so no request depends on the gateway's memory.
+ * (idempotency records, upload sessions, the audit log), so no request depends on the
+ * gateway's memory. Calls are counted as `upstream` ("s3", or "s3:audit" for the audit log's).
  */
 export class S3StateStore {
   private readonly s3: S3Transport;
@@ -31,8 +37,9 @@ export class S3StateStore {
     client: S3Client,
     calls: UpstreamCalls,
     private readonly root: S3Location,
+    upstream = UPSTREAM,
   ) {
-    this.s3 = new S3Transport(client, calls);
+    this.s3 = new S3Transport(client, calls, upstream);
   }
 
   async get<T>(path: string): Promise<T | null> {
@@ -81,5 +88,38 @@ export class S3StateStore {
     await this.s3.write(
       new DeleteObjectCommand({ Bucket: this.root.bucket, Key: objectKey(this.root, path) }),
     );
+  }
+
+  /**
+   * The names (relative to `prefix`, which ends with "/") of at most `max` records under it,
+   * in key order, after `startAfter` when given; and whether more follow. Stops listing as
+   * soon as it has one more than `max`.
+   */
+  async list(
+    prefix: string,
+    options: { max: number; startAfter?: string },
+  ): Promise<{ names: string[]; more: boolean }> {
+    const base = objectKey(this.root, prefix);
+    const names: string[] = [];
+    let truncated = false;
+    const pages = this.s3.pages(
+      (input: ListObjectsV2CommandInput) =>
+        new ListObjectsV2Command({
+          ...input,
+          MaxKeys: Math.min(LIST_PAGE, options.max + 1 - names.length),
+        }),
+      {
+        Bucket: this.root.bucket,
+        Prefix: base,
+        StartAfter: options.startAfter === undefined ? undefined : base + options.startAfter,
+      },
+      (page) => (page.IsTruncated ? { ContinuationToken: page.NextContinuationToken } : undefined),
+    );
+    for await (const page of pages) {
+      for (const object of page.Contents ?? []) names.push(object.Key!.slice(base.length));
+      truncated = page.IsTruncated === true;
+      if (names.length > options.max) break;
+    }
+    return { names: names.slice(0, options.max), more: names.length > options.max || truncated };
   }
 }

@@ -42,6 +42,8 @@ export class S3Transport {
     /** For presigning, which is local: no request, nothing counted. */
     readonly client: S3Client,
     private readonly calls: UpstreamCalls,
+    /** What its calls are counted as: "s3", or "s3:audit" for the audit log's. */
+    private readonly upstream = UPSTREAM,
   ) {}
 
   /** A read: stopped when the request is (past its deadline, or its client gone). */
@@ -82,7 +84,7 @@ export class S3Transport {
     { answers, use }: CallOptions<O, R, A>,
     signal: AbortSignal | undefined,
   ): Promise<R | A> {
-    this.calls.record(UPSTREAM);
+    this.calls.record(this.upstream);
     try {
       const output = await this.client.send(command, { abortSignal: signal });
       return use ? await use(output) : (output as unknown as R);

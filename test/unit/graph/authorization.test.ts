@@ -152,6 +152,7 @@ describe("authorization", () => {
       '{ versions(projects: ["p1"]) { totalCount } }',
       `{ node(id: "${encodeId("Model", "p1", "m")}") { id } }`,
       `{ node(id: "${encodeId("Project", "p1")}") { id } }`,
+      '{ auditLog(project: "p1") { edges { cursor } } }',
     ]) {
       const { result, codes, calls } = await run(who, query);
       expect([query, codes, result.errors![0]!.message]).toEqual([
@@ -163,6 +164,16 @@ describe("authorization", () => {
     }
     const all = await run(who, "{ models { totalCount } }");
     expect(Object.keys(all.calls.toJSON().byUpstream).some((u) => u.includes("p1"))).toBe(false);
+  });
+
+  it("reads the audit log of the models a narrowed grant covers, and not the project's whole", async () => {
+    const who = caller({ project: "p0", role: "reader", models: ["fraud-*"] });
+    const log = (args: string) => run(who, `{ auditLog(${args}) { edges { cursor } } }`);
+    const whole = await log('project: "p0"');
+    const other = await log('project: "p0", model: "churn"');
+    expect([whole.codes, other.codes]).toEqual([["FORBIDDEN"], ["NOT_FOUND"]]);
+    expect(other.result.errors![0]!.message).toBe('project "p0" has no model "churn"');
+    expect(whole.calls.total + other.calls.total).toBe(0);
   });
 
   it("asks an anonymous caller without grants to sign in", async () => {

@@ -124,6 +124,22 @@ describe("UpstreamCalls as a budget", () => {
     await expect(calls.whole(() => "next mutation")).rejects.toMatchObject({ kind: "CANCELLED" });
     expect(calls.signal).toBe(abort.signal);
   });
+
+  it("counts but never refuses the gateway's own record of a mutation, budget spent or client gone", async () => {
+    const abort = new AbortController();
+    const calls = new UpstreamCalls({ maxCalls: 1, signal: abort.signal });
+    calls.record("mlflow:p");
+    abort.abort(RequestLimitError.cancelled());
+
+    await calls.unrefused(async () => {
+      calls.record("s3:audit");
+      calls.record("s3:audit");
+      expect(calls.signal).toBeUndefined();
+    });
+
+    expect(calls.toJSON().byUpstream).toEqual({ "mlflow:p": 1, "s3:audit": 2 });
+    expect(() => calls.record("s3")).toThrow(expect.objectContaining({ kind: "CANCELLED" }));
+  });
 });
 
 describe("MlflowClient under a request's limits", () => {

@@ -14,10 +14,11 @@ export const authChecker: AuthChecker<GraphContext, Role> = ({ context }, roles)
   const access = context.registry.access;
   if (roles.every((role) => access.holdsAnywhere(role))) return true;
   const [role] = roles;
-  if (access.caller.via === "anonymous") {
-    throw userError(ErrorCode.UNAUTHENTICATED, `sign in: this needs the ${role} role`);
-  }
-  throw userError(ErrorCode.FORBIDDEN, `this needs the ${role} role, which you hold nowhere`, {
-    role,
-  });
+  // Authentication already let an anonymous caller in (its grants may be none): say how to
+  // get the role rather than refusing the credentials it never sent.
+  const why =
+    access.caller.via === "anonymous"
+      ? `this needs the ${role} role, which anonymous callers do not hold: send a token`
+      : `this needs the ${role} role, which you hold nowhere`;
+  throw userError(ErrorCode.FORBIDDEN, why, { role });
 };

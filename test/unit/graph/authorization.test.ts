@@ -176,12 +176,12 @@ describe("authorization", () => {
     expect(whole.calls.total + other.calls.total).toBe(0);
   });
 
-  it("asks an anonymous caller without grants to sign in", async () => {
+  it("refuses an anonymous caller without grants, saying to send a token", async () => {
     const { codes, calls } = await run(
       { subject: null, via: "anonymous", grants: [] },
       "{ projects { name } }",
     );
-    expect(codes).toEqual(["UNAUTHENTICATED"]);
+    expect(codes).toEqual(["FORBIDDEN"]);
     expect(calls.total).toBe(0);
   });
 });

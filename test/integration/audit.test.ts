@@ -5,8 +5,9 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { print } from "graphql";
 import type { Config } from "../../src/config/schema.js";
-import { TRUSTED_CALLER } from "../../src/registry/access/caller.js";
+import { tokenDigest } from "../../src/server/auth/token-digest.js";
 import { startGateway } from "../../src/server/gateway.js";
 import { createLogger } from "../../src/server/logger.js";
 import { startExtraProject } from "../support/extra-project.js";
@@ -20,10 +21,25 @@ import { mlmodel, sha256, uploadClient } from "../support/uploads.js";
 const root = "s3://mlflow/audited/registry-graph";
 const statePrefix = "audit-test-state";
 const mlflowToken = "mlflow-token-never-in-the-log";
+// The caller of every mutation below, but where a test says otherwise.
+const TOKEN = "rg_audit-test-token-0123456789abcdefghijklmnopqrstu";
 let extra: Awaited<ReturnType<typeof startExtraProject>>;
 let config: Config;
+/** The gateway as the token's holder, "audit-bot", calls it. */
 let gateway: TestGateway;
+/** The same gateway, called with no credentials (the stack's anonymous callers are admins). */
+let anonymous: TestGateway;
 let s3: S3Client;
+
+/** POSTs a GraphQL request with the given headers, as a client would. */
+async function post(url: string, body: object, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
 
 interface Change {
   field: string;
@@ -66,8 +82,27 @@ beforeAll(async () => {
     ...stack,
     state: { uri: `s3://mlflow/${statePrefix}` },
     projects: [...stack.projects, extra.project],
+    auth: {
+      ...stack.auth,
+      tokens: [
+        {
+          subject: "audit-bot",
+          sha256: tokenDigest(TOKEN),
+          grants: [{ project: "*", role: "admin" }],
+        },
+      ],
+    },
   };
-  gateway = await startTestGateway(config);
+  anonymous = await startTestGateway(config);
+  gateway = {
+    ...anonymous,
+    query: (document, variables) =>
+      post(
+        anonymous.url,
+        { query: typeof document === "string" ? document : print(document), variables },
+        { authorization: `Bearer ${TOKEN}` },
+      ),
+  } as TestGateway;
   s3 = stackS3();
   const put = (key: string, body: string | Uint8Array) =>
     s3.send(new PutObjectCommand({ Bucket: "mlflow", Key: key, Body: body }));
@@ -75,7 +110,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await gateway?.stop();
+  await anonymous?.stop();
   await extra?.server.stop();
   s3?.destroy();
 });
@@ -96,6 +131,9 @@ async function readLog(
   expect(errors).toBeUndefined();
   return data!.auditLog;
 }
+
+const setTag = (key: string, value: string) =>
+  `mutation { setModelTag(input: { project: "audited", name: "scorer", key: "${key}", value: "${value}" }) { name } }`;
 
 /** The operations run so far, in order: the log must list them newest first. */
 const performed: { operation: string; model: string | null }[] = [];
@@ -130,8 +168,8 @@ describe("the audit log records every kind of mutation", () => {
     );
     ok(record);
     expect(record).toMatchObject({
-      subject: TRUSTED_CALLER.subject, // until authentication sets the request's caller
-      via: TRUSTED_CALLER.via,
+      subject: "audit-bot",
+      via: "token",
       project: "audited",
       model: "scorer",
       version: null,
@@ -409,6 +447,7 @@ describe("reading the audit log", () => {
       }),
     );
     const text = bodies.join("\n");
+    expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(mlflowToken);
     expect(text).not.toContain(config.s3.credentials!.secretAccessKey);
     expect(text).not.toMatch(/https?:\/\//);
@@ -416,17 +455,27 @@ describe("reading the audit log", () => {
   });
 
   it("records the request's id", async () => {
-    const response = await fetch(`${gateway.url}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": "audit-trace-1" },
-      body: JSON.stringify({
-        query: `mutation { setModelTag(input: { project: "audited", name: "scorer", key: "a", value: "b" }) { name } }`,
-      }),
-    });
+    const response = await post(
+      anonymous.url,
+      { query: setTag("a", "b") },
+      { authorization: `Bearer ${TOKEN}`, "x-request-id": "audit-trace-1" },
+    );
     expect(response.status).toBe(200);
     performed.push({ operation: "setModelTag", model: "scorer" });
     const [newest] = (await readLog({ first: 1 })).edges;
     expect(newest!.node).toMatchObject({ operation: "setModelTag", requestId: "audit-trace-1" });
+  });
+
+  it("records an anonymous caller as a null subject", async () => {
+    expect((await anonymous.query(setTag("by", "anyone"))).errors).toBeUndefined();
+    performed.push({ operation: "setModelTag", model: "scorer" });
+    const [newest] = (await readLog({ first: 1 })).edges;
+    expect(newest!.node).toMatchObject({
+      operation: "setModelTag",
+      subject: null,
+      via: "anonymous",
+      changes: [{ field: "tag:by", from: null, to: "anyone" }],
+    });
   });
 
   it("refuses a cursor it did not issue, and an unknown project", async () => {
@@ -453,6 +502,17 @@ describe("what is and is not recorded", () => {
     expect(response.errors![0]!.extensions!.code).toBe("NOT_FOUND");
     expect(await keysUnder("audit/unattributed/")).toBe(before + 1);
     expect(await keysUnder("audit/projects/nope/")).toBe(0);
+  });
+
+  it("writes nothing for a request refused before authentication (HTTP 401)", async () => {
+    const before = await keysUnder("audit/");
+    const response = await post(
+      anonymous.url,
+      { query: setTag("x", "y") },
+      { authorization: "Bearer rg_a-token-nobody-configured" },
+    );
+    expect(response.status).toBe(401);
+    expect(await keysUnder("audit/")).toBe(before);
   });
 
   it("writes nothing for a request refused before it runs (a limit: HTTP 400)", async () => {

@@ -151,7 +151,8 @@ export async function startStack(options: {
   const python = await ensureVenv();
   const args = ["up", "--dir", dir, "--backend", options.backend];
   if (options.seed === false) args.push("--no-seed");
-  const { child, ready } = await spawnSupervisor(python, args, 10 * 60_000);
+  // stack.py's own deadlines (start: 300 s on PostgreSQL, then seeding: 300 s) come first.
+  const { child, ready } = await spawnSupervisor(python, args, 11 * 60_000);
   const statePath = ready.trim();
   return {
     dir,
@@ -182,8 +183,9 @@ export async function startExtraMlflow(
   const { child, ready } = await spawnSupervisor(
     stack.state.python,
     ["mlflow", "--dir", stack.dir, "--name", name, ...seed],
-    // stack.py's own deadlines (start, then max(300 s, 1 s a model) to seed) come first.
-    2 * 60_000 + Math.max(300, models) * 1000,
+    // stack.py's own deadlines (start: 300 s on PostgreSQL, then max(300 s, 1 s a model) to
+    // seed) come first.
+    6 * 60_000 + Math.max(300, models) * 1000,
   );
   const info = JSON.parse(ready) as Omit<ExtraMlflow, "stop">;
   return { ...info, stop: () => stopSupervisor(child) };

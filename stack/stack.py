@@ -58,15 +58,20 @@ SEED_DEADLINE_S = 300
 # Synthetic seeds of extra servers grow with K; 1 s a model is several times what one takes.
 SEED_DEADLINE_PER_MODEL_S = 1.0
 BACKENDS = ["sqlite", "postgres"]
-# SQLAlchemy pools of a server on PostgreSQL, per engine (tracking, registry, workspaces; the
-# `mlflow server` parent keeps one idle connection per engine it migrated with). Few kept
-# idle, so that several stacks stay under max_connections (100 by default). Up to 10 at
-# once: log_batch holds a connection while it opens another, so a pool smaller than the
-# requests in flight (the gateway's cap per project is 8, a seeder's threads 4) deadlocks
-# them until pool_timeout (seen at 2 + 1: "QueuePool limit of size 2 overflow 1 reached").
-# Values already in the environment win (e.g. to tune the bench).
-POSTGRES_POOL_ENV = {"MLFLOW_SQLALCHEMYSTORE_POOL_SIZE": "2",
-                     "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW": "8"}
+# SQLAlchemy pools of a server on PostgreSQL: one per engine (tracking, registry, and
+# workspaces on lab) in its uvicorn worker, and the same in its `mlflow server` parent, which
+# migrates with them and then only waits. MLflow's default (5 kept + 10 more) lets a stack of
+# four servers reach 100 connections, PostgreSQL's default max_connections, on its own.
+# Here one is kept per engine (and closed by PostgreSQL once idle, postgres.py), and at most
+# 5 are open at once: a request beyond that waits for one. Not fewer: log_batch holds a
+# connection while it opens a second, so 4 seeder threads need 5, or they wait on each other
+# until SQLAlchemy's 30 s pool timeout (seen at 2 + 1: "QueuePool limit of size 2 overflow 1
+# reached"). Reads take one connection each. Values already in the environment win.
+POSTGRES_POOL_ENV = {"MLFLOW_SQLALCHEMYSTORE_POOL_SIZE": "1",
+                     "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW": "4"}
+# MLflow migrates a new PostgreSQL database in its `mlflow server` parent before it answers
+# /health: 8 to 14 s alone, but minutes when several do it at once on a loaded machine.
+POSTGRES_START_DEADLINE_S = 300
 
 
 class Interrupted(Exception):
@@ -130,6 +135,12 @@ class Stores:
     def open(self, kind: str, postgres_url: str) -> None:
         if kind == "postgres":  # fails here, before anything starts, if PostgreSQL is not there
             self.databases = Databases(postgres_url)
+            stale = self.databases.drop_stale()
+            if stale:
+                log(f"dropped {', '.join(stale)}: their supervisors are no longer running")
+
+    def start_deadline_s(self) -> float:
+        return POSTGRES_START_DEADLINE_S if self.databases else START_DEADLINE_S
 
     def describe(self) -> dict:
         """What stack.json records, and what `stack.py mlflow` opens again."""
@@ -144,8 +155,7 @@ class Stores:
             return f"sqlite:///{workdir / 'mlflow.db'}"
         _defer["depth"] += 1  # a stop during CREATE waits until the database is registered
         try:
-            url = self.databases.create(name, f"registry-graph stack.py (pid {os.getpid()}) "
-                                              f"server {name} in {workdir}")
+            url = self.databases.create(name, str(workdir))
         finally:
             _defer["depth"] -= 1
         _maybe_raise_pending()
@@ -288,7 +298,7 @@ def server_env(moto_port: int) -> dict:
 def start_mlflow(sup: Supervisor, stores: Stores, name: str, mode: str, port: int,
                  workdir: Path, env: dict, workspaces: bool = False) -> dict:
     workdir.mkdir(parents=True)
-    store = stores.uri(workdir.name, workdir)
+    store = stores.uri(name, workdir)
     destination = f"s3://{BUCKET}/{name}"
     if mode == "proxied":
         artifacts = ["--artifacts-destination", destination]
@@ -306,7 +316,7 @@ def start_mlflow(sup: Supervisor, stores: Stores, name: str, mode: str, port: in
             "mode": mode, "artifactsDestination": destination, "backendStoreUri": store}
 
 
-def wait_healthy(sup: Supervisor, servers: dict[str, dict]) -> None:
+def wait_healthy(sup: Supervisor, servers: dict[str, dict], deadline_s: float) -> None:
     """Wait for GET /health == OK on every server (child key -> server), polled together."""
     started = time.monotonic()
     pending = dict(servers)
@@ -315,8 +325,8 @@ def wait_healthy(sup: Supervisor, servers: dict[str, dict]) -> None:
             sup.check_alive(name)
             if http_get(pending[name]["url"] + "/health") == (200, "OK"):
                 log(f"{name} up on :{pending.pop(name)['port']} ({time.monotonic() - started:.1f}s)")
-        if pending and time.monotonic() - started > START_DEADLINE_S:
-            raise StartupError(f"no /health OK from {', '.join(pending)} after {START_DEADLINE_S}s")
+        if pending and time.monotonic() - started > deadline_s:
+            raise StartupError(f"no /health OK from {', '.join(pending)} after {deadline_s:.0f}s")
         time.sleep(0.2)
 
 
@@ -435,7 +445,7 @@ def cmd_up(args, sup: Supervisor, stores: Stores, base: Path) -> None:
     env = server_env(moto_port)
     servers = [start_mlflow(sup, stores, name, mode, port, base / name, env, workspaces=bool(ws))
                for (name, mode, ws), port in zip(SERVERS, ports)]
-    wait_healthy(sup, {s["name"]: s for s in servers})
+    wait_healthy(sup, {s["name"]: s for s in servers}, stores.start_deadline_s())
     for s, (_, _, ws) in zip(servers, SERVERS):
         if ws:
             create_workspaces(s["url"], list(ws.values()))
@@ -475,7 +485,7 @@ def cmd_mlflow(args, sup: Supervisor, stores: Stores, base: Path) -> None:
     # A fresh directory per instance: the same NAME can be started again after a kill.
     workdir = base / "extra" / f"{args.name}-{os.getpid()}"
     server = start_mlflow(sup, stores, args.name, "proxied", port, workdir, stack["env"])
-    wait_healthy(sup, {workdir.name: server})
+    wait_healthy(sup, {workdir.name: server}, stores.start_deadline_s())
     if args.seed_models > 0:
         run_seeders(sup, {f"seed-{workdir.name}": (
             f"{args.name} with {args.seed_models} synthetic models",

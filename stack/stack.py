@@ -166,6 +166,13 @@ class Stores:
             return {}
         return {k: os.environ.get(k) or v for k, v in POSTGRES_POOL_ENV.items()}
 
+    def analyze(self) -> None:
+        """Table statistics for the planner, once the seed is in (postgres.py)."""
+        if self.databases:
+            started = time.monotonic()
+            self.databases.analyze_all()
+            log(f"analyzed {len(self.databases.created)} databases ({time.monotonic() - started:.1f}s)")
+
     def drop(self) -> None:
         if not self.databases:
             return
@@ -451,6 +458,7 @@ def cmd_up(args, sup: Supervisor, stores: Stores, base: Path) -> None:
             create_workspaces(s["url"], list(ws.values()))
     if not args.no_seed:
         seed_all(sup, servers, env, cwd=base)
+        stores.analyze()
 
     projects = []
     for s, (_, _, ws) in zip(servers, SERVERS):
@@ -494,6 +502,7 @@ def cmd_mlflow(args, sup: Supervisor, stores: Stores, base: Path) -> None:
              *(["--versions", args.seed_versions] if args.seed_versions else [])])},
             stack["env"], cwd=workdir,
             deadline_s=max(SEED_DEADLINE_S, SEED_DEADLINE_PER_MODEL_S * args.seed_models))
+        stores.analyze()
     print("READY " + json.dumps({k: server[k] for k in ("name", "url", "port", "pid")}), flush=True)
 
 

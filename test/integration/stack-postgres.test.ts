@@ -17,11 +17,15 @@ const PREFIX = "registry_graph_";
 const IDLE_MS = 10_000 + 5_000;
 
 /** One query on the stack's PostgreSQL through psql, with :'p1'… bound to `params`; its rows. */
-async function psql(query: string, ...params: string[]): Promise<string[][]> {
+async function psql(
+  query: string,
+  params: string[] = [],
+  database = "postgres",
+): Promise<string[][]> {
   const vars = params.flatMap((value, i) => ["-v", `p${i + 1}=${value}`]);
   const child = spawn(
     "psql",
-    [`${stack.state.backend.url}/postgres`, "-XAtq", "-v", "ON_ERROR_STOP=1", ...vars],
+    [`${stack.state.backend.url}/${database}`, "-XAtq", "-v", "ON_ERROR_STOP=1", ...vars],
     { stdio: ["pipe", "pipe", "pipe"], timeout: 20_000 },
   );
   let out = "";
@@ -37,13 +41,13 @@ async function psql(query: string, ...params: string[]): Promise<string[][]> {
     .map((line) => line.split("|"));
 }
 const databases = async (like: string) =>
-  (await psql(`SELECT datname FROM pg_database WHERE datname LIKE :'p1' ORDER BY 1;`, like)).map(
+  (await psql(`SELECT datname FROM pg_database WHERE datname LIKE :'p1' ORDER BY 1;`, [like])).map(
     ([name]) => name!,
   );
 
 const connections = async (database: string) =>
   Number(
-    (await psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = :'p1';`, database))[0]![0],
+    (await psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = :'p1';`, [database]))[0]![0],
   );
 
 /** A `stack.py mlflow` supervisor of the test's own, whose process the test may kill. */
@@ -79,9 +83,17 @@ afterAll(async () => {
       const settings = await psql(
         `SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
          WHERE d.datname = :'p1';`,
-        name,
+        [name],
       );
       expect(settings).toEqual([["{idle_session_timeout=10s}"]]);
+      // Analyzed once seeded, as autovacuum would do (it is off on some servers).
+      const analyzed = await psql(
+        `SELECT count(*) FROM pg_stat_user_tables
+         WHERE relname IN ('registered_models', 'model_versions', 'runs') AND last_analyze IS NOT NULL;`,
+        [],
+        name,
+      );
+      expect(analyzed).toEqual([["3"]]);
     }
   });
 

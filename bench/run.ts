@@ -192,7 +192,7 @@ async function main() {
   let identity: BenchIdentity | undefined;
   const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
   try {
-    // PostgreSQL as production MLflow runs: on SQLite, concurrent runs/search sometimes got 500.
+    // PostgreSQL, as production MLflow runs (docs/local-stack.md).
     const backend = stackBackend("postgres");
     log(`starting moto (stack up --no-seed, MLflow on ${backend}) in ${dir}`);
     stack = await startStack({ dir, seed: false, backend });

@@ -8,7 +8,7 @@ its databases' comments name their owner (host, pid, the process's start time), 
 supervisor that opens this PostgreSQL drops those whose owner is no longer running here.
 
 Every database closes sessions left idle for IDLE_SESSION_TIMEOUT (PostgreSQL 14+), so that
-idle MLflow servers hold no connections: see STACK_POOL_ENV in stack.py and
+idle MLflow servers hold no connections: see POSTGRES_POOL_ENV in stack.py and
 docs/local-stack.md.
 """
 

@@ -61,7 +61,7 @@ BACKENDS = ["sqlite", "postgres"]
 # SQLAlchemy pools of a server on PostgreSQL: one per engine (tracking, registry, and
 # workspaces on lab) in its uvicorn worker, and the same in its `mlflow server` parent, which
 # migrates with them and then only waits. MLflow's default (5 kept + 10 more) lets a stack of
-# four servers reach 100 connections, PostgreSQL's default max_connections, on its own.
+# four servers pass 100 connections, PostgreSQL's default max_connections, on its own.
 # Here one is kept per engine (and closed by PostgreSQL once idle, postgres.py), and at most
 # 5 are open at once: a request beyond that waits for one. Not fewer: log_batch holds a
 # connection while it opens a second, so 4 seeder threads need 5, or they wait on each other

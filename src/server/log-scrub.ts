@@ -3,8 +3,10 @@ import type { Config } from "../config/schema.js";
 const REDACTED = "[REDACTED]";
 
 // What a credential or a signed link looks like in any text: an Authorization value, a JWT,
-// and the query parameters that make a presigned S3 URL usable (SigV4 and SigV2).
+// the gateway's own static tokens (`rg_…`, token-digest.ts), wherever a caller put one (an
+// x-request-id, a model name), and the query parameters that make a presigned S3 URL usable.
 const PATTERNS: [RegExp, string][] = [
+  [/\brg_[A-Za-z0-9_-]{16,}/g, `rg_${REDACTED}`],
   [/\b(Bearer|Basic)\s+(?!(?:Bearer|Basic)\b)[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [

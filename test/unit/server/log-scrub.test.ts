@@ -37,6 +37,7 @@ describe("log scrubbing", () => {
     logger.warn({ header: "Bearer rg_live_abcdef123456", url: presigned }, `jwt ${jwt}`);
     logger.error({ err: new Error("failed with churn-token-123") }, "basic Basic Z3c6cGFzcw==");
     logger.info({ req: { headers: { authorization: "Bearer zzz-top-secret" } } }, "y");
+    logger.info({ requestId: "rg_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd" }, "request");
     const all = text.join("");
     for (const leak of [
       "s3-secret/with+odd=chars",
@@ -48,12 +49,13 @@ describe("log scrubbing", () => {
       jwt,
       "Z3c6cGFzcw==",
       "zzz-top-secret",
+      "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
     ]) {
       expect(all).not.toContain(leak);
     }
     expect(all).toContain("[REDACTED]");
     // Still JSON, one object per line.
-    expect(text.map((line) => JSON.parse(line) as object)).toHaveLength(4);
+    expect(text.map((line) => JSON.parse(line) as object)).toHaveLength(5);
   });
 
   it("leaves a line without secrets as it is", () => {

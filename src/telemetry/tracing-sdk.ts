@@ -15,7 +15,8 @@ export interface TracingOptions {
  */
 export function startTracing(options: TracingOptions): { stop(): Promise<void> } {
   const sdk = new NodeSDK({
-    serviceName: options.serviceName,
+    // OTEL_SERVICE_NAME, when set, names the service as the standard says; else the config does.
+    serviceName: process.env.OTEL_SERVICE_NAME ? undefined : options.serviceName,
     spanProcessors: options.spanProcessors,
     instrumentations: [],
     logRecordProcessors: [],

@@ -196,6 +196,46 @@ describe("/metrics after dashboard queries", () => {
   });
 });
 
+describe("operation labels under hostile names", () => {
+  it("stay within metrics.maxOperationNames however many names clients send", async () => {
+    const config = await telemetryConfig();
+    config.metrics.maxOperationNames = 5;
+    const capped = await startGateway(config, createLogger("silent"));
+    try {
+      const names = [
+        ...Array.from({ length: 300 }, (_, i) => `Op${i}`),
+        `Q${"x".repeat(200)}`,
+        "Dashbörd",
+      ];
+      for (let i = 0; i < names.length; i += 20) {
+        await Promise.all(
+          names.slice(i, i + 20).map((name) =>
+            fetch(`${capped.url}/graphql`, {
+              method: "POST",
+              headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+              body: JSON.stringify({ query: `query ${name} { projects { name } }` }),
+            }).then((r) => r.arrayBuffer()),
+          ),
+        );
+      }
+      await settle();
+      const samples = await scrape(capped.url);
+      const operations = new Set(
+        samples
+          .filter((s) => s.name === "registry_graph_requests_total")
+          .map((s) => s.labels.operation),
+      );
+      expect(total(samples, "registry_graph_requests_total")).toBe(names.length);
+      // Five names of their own, "other" for the rest; the unicode one is refused at parsing.
+      expect(operations.size).toBeLessThanOrEqual(5 + 3);
+      expect(operations).toContain("other");
+      expect([...operations].every((o) => o!.length <= 64)).toBe(true);
+    } finally {
+      await capped.stop();
+    }
+  });
+});
+
 describe("the Grafana dashboard", () => {
   it("queries only metrics that /metrics serves", async () => {
     await post(DASHBOARD, { projects: stackProjects() });

@@ -1,12 +1,22 @@
 import type { Config } from "../config/schema.js";
 import { startGateway } from "../server/gateway.js";
 import type { Logger } from "../server/logger.js";
+import { startTracing } from "../telemetry/tracing-sdk.js";
 
 /** Serves until SIGTERM or SIGINT, then drains in-flight requests and exits. */
 export async function serve(config: Config, logger: Logger): Promise<void> {
+  // Before the gateway: its first request is traced. The OTEL_* variables say where spans go.
+  const tracing = config.tracing.enabled
+    ? startTracing({ serviceName: config.tracing.serviceName })
+    : undefined;
   const gateway = await startGateway(config, logger);
   logger.info(
-    { url: `${gateway.url}/graphql`, projects: config.projects.map((p) => p.name) },
+    {
+      url: `${gateway.url}/graphql`,
+      metrics: gateway.metricsUrl ? `${gateway.metricsUrl}/metrics` : undefined,
+      tracing: config.tracing.enabled,
+      projects: config.projects.map((p) => p.name),
+    },
     "registry-graph is serving",
   );
   let stopping = false;
@@ -14,13 +24,16 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "draining");
-    gateway.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "drain failed");
-        process.exit(1);
-      },
-    );
+    gateway
+      .stop()
+      .then(() => tracing?.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "drain failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -10,11 +10,17 @@ import type { Config } from "../config/schema.js";
 import { StorageHints } from "../registry/artifacts/storage-hints.js";
 import { buildGraphSchema } from "../graph/schema.js";
 import { Upstreams } from "../sources/upstreams.js";
+import { GatewayMetrics } from "../telemetry/metrics.js";
+import { s3ProjectResolver } from "../telemetry/s3-projects.js";
+import { upstreamObserver } from "../telemetry/upstream.js";
 import { createContext, type RequestContext } from "./context.js";
 import { createFormatError } from "./format-error.js";
 import type { Logger } from "./logger.js";
 import { partialErrorsPlugin } from "./plugins/partial-errors.js";
 import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
+import { observePlugin } from "./plugins/observe.js";
+import { requestFinisher } from "./finish-request.js";
+import { startMetricsServer } from "./metrics-server.js";
 import { Admission } from "./admission.js";
 import { warnIfAnonymousMayWrite } from "./auth/anonymous-warning.js";
 import { authenticateRequest } from "./auth/authenticate-request.js";
@@ -29,6 +35,8 @@ export interface Gateway {
   /** `http://host:port`, with the port actually bound (config port 0 picks a free one). */
   url: string;
   server: Server;
+  /** `http://host:port` of /metrics when it has a port of its own (config metrics.port). */
+  metricsUrl?: string;
   /** Stops taking requests, lets in-flight ones finish, then closes upstream connections. */
   stop(): Promise<void>;
 }
@@ -42,6 +50,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const limits = requestLimits(config);
   const formatError = createFormatError(logger);
   const authenticator = new Authenticator(config.auth);
+  const admission = new Admission(
+    config.server.maxConcurrentRequests,
+    config.server.maxQueuedRequests,
+  );
+  const metrics = config.metrics.enabled ? new GatewayMetrics(admission) : undefined;
+  const observer = upstreamObserver(metrics, s3ProjectResolver(config.projects));
   warnIfAnonymousMayWrite(config.auth, logger);
   const apollo = new ApolloServer<RequestContext>({
     // Audit outside whole: a mutation refused as it starts is recorded too.
@@ -63,6 +77,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
       ApolloServerPluginCacheControlDisabled(),
       partialErrorsPlugin(formatError),
+      // After partialErrorsPlugin: the error codes it sees include the partial errors.
+      observePlugin(),
       ...limits.plugins,
       ...(config.server.exposeUpstreamCalls ? [upstreamCallsPlugin()] : []),
     ],
@@ -72,10 +88,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const router = createRouter({
     apollo,
     authenticate: (req, res) => authenticateRequest(authenticator, logger, req, res),
-    context: async ({ signal, caller }) =>
-      createContext(config, upstreams, storageHints, caller, signal),
+    context: async ({ signal, caller, record }) =>
+      createContext(config, upstreams, storageHints, caller, record, observer, signal),
     maxBodyBytes: config.server.maxRequestBytes,
-    admission: new Admission(config.server.maxConcurrentRequests, config.server.maxQueuedRequests),
+    admission,
+    metrics: config.metrics.port === undefined ? metrics : undefined,
+    finish: requestFinisher(logger, metrics, config.metrics.maxOperationNames),
     requestTimeoutMs: config.server.limits.requestTimeoutMs,
     readiness: new ReadinessProbe(() => checkReadiness(upstreams), config.server.readiness.cacheMs),
     readinessDetails: config.server.readiness.details,
@@ -92,14 +110,25 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     server.once("error", reject);
     server.listen(config.server.port, config.server.host, resolve);
   });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(":") ? `[${address}]` : address;
+  const metricsServer =
+    metrics && config.metrics.port !== undefined
+      ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host)
+      : undefined;
   return {
-    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+    url: urlOf(server),
     server,
+    ...(metricsServer ? { metricsUrl: urlOf(metricsServer) } : {}),
     async stop() {
+      metricsServer?.close();
       await apollo.stop();
       upstreams.close();
     },
   };
+}
+
+/** `http://host:port` of a listening server, with the port actually bound. */
+export function urlOf(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  return `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
 }

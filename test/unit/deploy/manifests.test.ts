@@ -384,6 +384,7 @@ describe("the Deployment's probes", () => {
     readiness: new ReadinessProbe(async () => ({ ready: true, projects: [], s3: [] }), 0),
     readinessDetails: false,
     authenticate: () => Promise.reject(new Error("no GraphQL here")),
+    finish: () => {},
   });
   const server = createServer((req, res) => void router(req, res));
   let base = "";

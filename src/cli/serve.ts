@@ -2,7 +2,11 @@ import type { Config } from "../config/schema.js";
 import { startGateway } from "../server/gateway.js";
 import type { Logger } from "../server/logger.js";
 
-/** Serves until SIGTERM or SIGINT, then drains in-flight requests and exits. */
+/**
+ * Serves until SIGTERM or SIGINT, then drains in-flight requests and exits 0. SIGTERM (a
+ * rollout, a scale-down) first fails /readyz and serves on for server.shutdown.drainDelayMs,
+ * so that load balancers stop sending before the listener closes; SIGINT (Ctrl-C) skips that.
+ */
 export async function serve(config: Config, logger: Logger): Promise<void> {
   const gateway = await startGateway(config, logger);
   logger.info(
@@ -13,8 +17,9 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "draining");
-    gateway.stop().then(
+    logger.info({ signal }, "shutting down");
+    const drainDelayMs = signal === "SIGTERM" ? config.server.shutdown.drainDelayMs : 0;
+    gateway.stop({ drainDelayMs }).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, "drain failed");

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -29,8 +30,12 @@ export interface Gateway {
   /** `http://host:port`, with the port actually bound (config port 0 picks a free one). */
   url: string;
   server: Server;
-  /** Stops taking requests, lets in-flight ones finish, then closes upstream connections. */
-  stop(): Promise<void>;
+  /**
+   * Fails /readyz at once and keeps serving for `drainDelayMs` (0 unless given: tests and
+   * Ctrl-C need no load balancer to notice), then stops taking requests, gives in-flight ones
+   * `server.shutdown.gracePeriodMs` to finish, and closes upstream connections.
+   */
+  stop(options?: { drainDelayMs?: number }): Promise<void>;
 }
 
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
@@ -39,6 +44,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     logger.warn("state.uri is not set: mutations are not recorded in an audit log");
   const storageHints = new StorageHints();
   const server = createServer();
+  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  // Headers of a request on a kept-alive connection may arrive up to its idle timeout late.
+  server.headersTimeout = Math.max(server.headersTimeout, config.server.keepAliveTimeoutMs + 1000);
   const limits = requestLimits(config);
   const formatError = createFormatError(logger);
   const authenticator = new Authenticator(config.auth);
@@ -57,7 +65,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     // serve and the demo handle SIGTERM/SIGINT themselves: drain, then close upstreams.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 10_000 }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer: server,
+        stopGracePeriodMillis: config.server.shutdown.gracePeriodMs,
+      }),
       ApolloServerPluginLandingPageDisabled(),
       // The gateway sets no cache hints. Apollo's default cache-control plugin would wrap
       // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
@@ -69,6 +80,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   });
   await apollo.start();
 
+  const readiness = new ReadinessProbe(
+    () => checkReadiness(upstreams),
+    config.server.readiness.cacheMs,
+  );
   const router = createRouter({
     apollo,
     authenticate: (req, res) => authenticateRequest(authenticator, logger, req, res),
@@ -77,7 +92,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     maxBodyBytes: config.server.maxRequestBytes,
     admission: new Admission(config.server.maxConcurrentRequests, config.server.maxQueuedRequests),
     requestTimeoutMs: config.server.limits.requestTimeoutMs,
-    readiness: new ReadinessProbe(() => checkReadiness(upstreams), config.server.readiness.cacheMs),
+    readiness,
     readinessDetails: config.server.readiness.details,
   });
   server.on("request", (req, res) => {
@@ -97,9 +112,19 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   return {
     url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
     server,
-    async stop() {
+    async stop({ drainDelayMs = 0 } = {}) {
+      readiness.drain();
+      if (drainDelayMs > 0) {
+        logger.info({ drainDelayMs }, "draining: /readyz fails, requests are still served");
+        await sleep(drainDelayMs);
+      }
+      logger.info(
+        { gracePeriodMs: config.server.shutdown.gracePeriodMs },
+        "closing the listener; waiting for requests in flight",
+      );
       await apollo.stop();
       upstreams.close();
+      logger.info("stopped");
     },
   };
 }

@@ -59,7 +59,9 @@ function routeTo(deps: RouteDeps) {
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
     if (url.pathname === "/readyz") {
       const readiness = await deps.readiness.check();
-      const body = deps.readinessDetails ? readiness : { ready: readiness.ready };
+      const body = deps.readinessDetails
+        ? readiness
+        : { ready: readiness.ready, ...(readiness.draining && { draining: true }) };
       return sendJson(res, readiness.ready ? 200 : 503, body);
     }
     if (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) {

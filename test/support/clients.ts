@@ -9,8 +9,9 @@ export interface ClientRequest {
   status: number | string;
   /** The replica that answered, as the load balancer names it (x-served-by). */
   servedBy: string | null;
-  /** GraphQL errors' codes, if the answer had any. */
+  /** GraphQL errors' codes, if the answer had any, and the first one's message. */
   errorCodes: string[];
+  firstError?: string;
 }
 
 export const succeeded = (r: ClientRequest) => r.status === 200 && r.errorCodes.length === 0;
@@ -36,6 +37,7 @@ export function runClients(
       let status: number | string;
       let servedBy: string | null = null;
       let errorCodes: string[] = [];
+      let firstError: string | undefined;
       try {
         const response = await fetch(`${url}/graphql`, {
           method: "POST",
@@ -47,13 +49,17 @@ export function runClients(
         servedBy = response.headers.get("x-served-by");
         const text = await response.text();
         if (status === 200) {
-          const answer = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
+          const answer = JSON.parse(text) as {
+            errors?: { message: string; extensions?: { code?: string } }[];
+          };
           errorCodes = (answer.errors ?? []).map((e) => String(e.extensions?.code));
+          firstError = answer.errors?.[0]?.message;
         }
       } catch (error) {
         status = String((error as Error).cause ?? error);
       }
-      requests.push({ id, start, end: performance.now(), status, servedBy, errorCodes });
+      const end = performance.now();
+      requests.push({ id, start, end, status, servedBy, errorCodes, firstError });
     }
   };
   const running = Promise.all(Array.from({ length: clients }, (_, client) => loop(client)));

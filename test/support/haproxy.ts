@@ -79,7 +79,9 @@ defaults
   timeout http-request 10s
   timeout http-keep-alive 10s
   timeout queue 60s
-  timeout check 3s
+  # Above the slowest upstream's timeout: a fresh readiness probe waits for it (as the
+  # Deployment's readinessProbe timeoutSeconds). A draining or dead replica fails at once.
+  timeout check 12s
   retries 3
   option redispatch 1
 

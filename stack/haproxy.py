@@ -39,16 +39,25 @@ def runs(binary: str, library_path: str = "") -> bool:
 
 
 def candidate_version() -> str:
-    out = subprocess.run(
-        ["apt-cache", "policy", "haproxy"], capture_output=True, text=True, check=True
-    ).stdout
-    match = re.search(r"Candidate:\s*(\S+)", out)
-    if not match or match.group(1) == "(none)":
+    def candidate() -> str | None:
+        out = subprocess.run(
+            ["apt-cache", "policy", "haproxy"], capture_output=True, text=True, check=True
+        ).stdout
+        match = re.search(r"Candidate:\s*(\S+)", out)
+        return match.group(1) if match and match.group(1) != "(none)" else None
+
+    version = candidate()
+    if version is None and os.geteuid() == 0:
+        # A fresh container has no package lists yet.
+        log("apt knows no haproxy package; running apt-get update")
+        subprocess.run(["apt-get", "update"], stdout=sys.stderr, check=True)
+        version = candidate()
+    if version is None:
         raise SystemExit(
             "haproxy: no haproxy package is known to apt here; run `apt-get update`, "
             "or put an haproxy binary on PATH"
         )
-    return match.group(1)
+    return version
 
 
 def download(packages: list[str], into: Path) -> list[Path]:

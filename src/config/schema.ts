@@ -106,6 +106,21 @@ const server = z.strictObject({
       details: z.boolean().default(false),
     })
     .prefault({}),
+  // How long an idle keep-alive connection stays open. Above the load balancer's own idle
+  // timeout (AWS ALB 60 s; HAProxy reuses idle connections for seconds), so that the balancer
+  // closes idle connections, never the gateway at the instant the balancer sends on one: that
+  // race fails the request with a 502 or a closed connection. Node's default is 5 s.
+  keepAliveTimeoutMs: z.int().min(1000).max(600_000).default(65_000),
+  // What SIGTERM does (src/cli/serve.ts): /readyz fails at once while requests are still
+  // served for drainDelayMs, long enough for a load balancer that follows /readyz to stop
+  // sending (HAProxy: inter × fall and one check's time); then the listener closes and requests
+  // in flight get gracePeriodMs to finish before their connections are closed.
+  shutdown: z
+    .strictObject({
+      drainDelayMs: z.int().min(0).max(600_000).default(5_000),
+      gracePeriodMs: z.int().min(0).max(600_000).default(10_000),
+    })
+    .prefault({}),
 });
 
 const s3 = z.strictObject({

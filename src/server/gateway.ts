@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -37,8 +38,12 @@ export interface Gateway {
   server: Server;
   /** `http://host:port` of /metrics when it has a port of its own (config metrics.port). */
   metricsUrl?: string;
-  /** Stops taking requests, lets in-flight ones finish, then closes upstream connections. */
-  stop(): Promise<void>;
+  /**
+   * Fails /readyz at once and keeps serving for `drainDelayMs` (0 unless given: tests and
+   * Ctrl-C need no load balancer to notice), then stops taking requests, gives in-flight ones
+   * `server.shutdown.gracePeriodMs` to finish, and closes upstream connections.
+   */
+  stop(options?: { drainDelayMs?: number }): Promise<void>;
 }
 
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
@@ -47,6 +52,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     logger.warn("state.uri is not set: mutations are not recorded in an audit log");
   const storageHints = new StorageHints();
   const server = createServer();
+  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  // Headers of a request on a kept-alive connection may arrive up to its idle timeout late.
+  server.headersTimeout = Math.max(server.headersTimeout, config.server.keepAliveTimeoutMs + 1000);
   const limits = requestLimits(config);
   const formatError = createFormatError(logger);
   const authenticator = new Authenticator(config.auth);
@@ -71,7 +79,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     // serve and the demo handle SIGTERM/SIGINT themselves: drain, then close upstreams.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 10_000 }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer: server,
+        stopGracePeriodMillis: config.server.shutdown.gracePeriodMs,
+      }),
       ApolloServerPluginLandingPageDisabled(),
       // The gateway sets no cache hints. Apollo's default cache-control plugin would wrap
       // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
@@ -85,6 +96,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   });
   await apollo.start();
 
+  const readiness = new ReadinessProbe(
+    () => checkReadiness(upstreams),
+    config.server.readiness.cacheMs,
+  );
   const router = createRouter({
     apollo,
     authenticate: (req, res) => authenticateRequest(authenticator, logger, req, res),
@@ -95,7 +110,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     metrics: config.metrics.port === undefined ? metrics : undefined,
     finish: requestFinisher(logger, metrics, config.metrics.maxOperationNames),
     requestTimeoutMs: config.server.limits.requestTimeoutMs,
-    readiness: new ReadinessProbe(() => checkReadiness(upstreams), config.server.readiness.cacheMs),
+    readiness,
     readinessDetails: config.server.readiness.details,
   });
   server.on("request", (req, res) => {
@@ -118,10 +133,21 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     url: urlOf(server),
     server,
     ...(metricsServer ? { metricsUrl: urlOf(metricsServer) } : {}),
-    async stop() {
-      metricsServer?.close();
+    async stop({ drainDelayMs = 0 } = {}) {
+      readiness.drain();
+      if (drainDelayMs > 0) {
+        logger.info({ drainDelayMs }, "draining: /readyz fails, requests are still served");
+        await sleep(drainDelayMs);
+      }
+      logger.info(
+        { gracePeriodMs: config.server.shutdown.gracePeriodMs },
+        "closing the listener; waiting for requests in flight",
+      );
       await apollo.stop();
+      // Last, so Prometheus can still scrape the drain.
+      metricsServer?.close();
       upstreams.close();
+      logger.info("stopped");
     },
   };
 }

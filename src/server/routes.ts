@@ -97,7 +97,9 @@ function routeTo(deps: RouteDeps) {
     if (url.pathname === "/metrics" && deps.metrics) return sendMetrics(res, deps.metrics);
     if (url.pathname === "/readyz") {
       const readiness = await deps.readiness.check();
-      const body = deps.readinessDetails ? readiness : { ready: readiness.ready };
+      const body = deps.readinessDetails
+        ? readiness
+        : { ready: readiness.ready, ...(readiness.draining && { draining: true }) };
       return sendJson(res, readiness.ready ? 200 : 503, body);
     }
     if (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) {

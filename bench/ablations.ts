@@ -8,11 +8,12 @@ import type { BenchContext, Operation } from "./operation.js";
 /** One gateway config of the comparison: the default, or the default with one change off or on. */
 export interface Ablation {
   name: string;
-  /** Merged into the bench's gateway config (`server`, `mlflowReads`; `auth` replaces it). */
+  /** Merged into the bench's gateway config (`server`, `mlflowReads`, `metrics`; `auth` replaces it). */
   config: {
     server?: Record<string, unknown>;
     mlflowReads?: Record<string, unknown>;
     auth?: Record<string, unknown>;
+    metrics?: Record<string, unknown>;
   };
   /** Its requests carry no credentials (the others send the bench's JWT). */
   anonymous?: boolean;
@@ -30,6 +31,8 @@ export const ABLATIONS: Ablation[] = [
   { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
   // server.limits off: no structural rules, token limit, argument table or cost walk.
   { name: "no_limits", config: { server: { limits: { enabled: false } } } },
+  // No Prometheus metrics: what counting requests and upstream calls costs (tracing is off in all).
+  { name: "no_metrics", config: { metrics: { enabled: false } } },
   // Callers without credentials under anonymous grants: no JWT verified per request.
   { name: "no_auth", config: { auth: ANONYMOUS_ADMIN }, anonymous: true },
   // V8's own heap limit, sized from the machine's memory, not the image's.

@@ -43,6 +43,7 @@ export function benchConfig(
     server?: Record<string, unknown>;
     mlflowReads?: Record<string, unknown>;
     auth?: Record<string, unknown>;
+    metrics?: Record<string, unknown>;
   } = {},
 ): Record<string, unknown> {
   const { s3 } = stack.state;
@@ -60,6 +61,7 @@ export function benchConfig(
     },
     mlflowReads: { ...extra.mlflowReads },
     auth: extra.auth ?? ANONYMOUS_ADMIN,
+    metrics: { ...extra.metrics },
     s3: {
       endpoint: s3.endpoint,
       region: s3.region,

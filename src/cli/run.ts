@@ -4,6 +4,7 @@ import { printSchemaCommand } from "./print-schema.js";
 import { serve } from "./serve.js";
 import { createTokenText } from "./token-create.js";
 import { ConfigError, loadConfig } from "../config/load.js";
+import { secretsOf } from "../server/log-scrub.js";
 import { createLogger } from "../server/logger.js";
 
 const usage = `usage: registry-graph <command> [options]
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       const config = await loadConfig(values.config);
       if (values.port !== undefined) config.server.port = parsePort(values.port);
       if (values.host !== undefined) config.server.host = values.host;
-      await serve(config, createLogger());
+      await serve(config, createLogger(undefined, undefined, secretsOf(config)));
       return -1;
     }
     default:

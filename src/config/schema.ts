@@ -106,6 +106,21 @@ const server = z.strictObject({
       details: z.boolean().default(false),
     })
     .prefault({}),
+  // How long an idle keep-alive connection stays open. Above the load balancer's own idle
+  // timeout (AWS ALB 60 s; HAProxy reuses idle connections for seconds), so that the balancer
+  // closes idle connections, never the gateway at the instant the balancer sends on one: that
+  // race fails the request with a 502 or a closed connection. Node's default is 5 s.
+  keepAliveTimeoutMs: z.int().min(1000).max(600_000).default(65_000),
+  // What SIGTERM does (src/cli/serve.ts): /readyz fails at once while requests are still
+  // served for drainDelayMs, long enough for a load balancer that follows /readyz to stop
+  // sending (HAProxy: inter × fall and one check's time); then the listener closes and requests
+  // in flight get gracePeriodMs to finish before their connections are closed.
+  shutdown: z
+    .strictObject({
+      drainDelayMs: z.int().min(0).max(600_000).default(5_000),
+      gracePeriodMs: z.int().min(0).max(600_000).default(10_000),
+    })
+    .prefault({}),
 });
 
 const s3 = z.strictObject({
@@ -173,6 +188,23 @@ const mlflowReads = z.strictObject({
     .default(64 * MiB),
 });
 
+// Prometheus metrics (docs/operating.md).
+const metrics = z.strictObject({
+  // Off only to measure what they cost (the bench's no_metrics ablation): no /metrics at all.
+  enabled: z.boolean().default(true),
+  // A port of its own for /metrics, kept off the public one (e.g. 9464); unset: the main port.
+  port: z.int().min(0).max(65_535).optional(),
+  host: z.string().min(1).default("0.0.0.0"),
+  // Distinct operation names kept as labels; later names count as "other" (bounded series).
+  maxOperationNames: z.int().min(1).max(10_000).default(200),
+});
+
+// OpenTelemetry traces (docs/operating.md); where they go is set by the standard OTEL_* variables.
+const tracing = z.strictObject({
+  enabled: z.boolean().default(false),
+  serviceName: z.string().min(1).default("registry-graph"),
+});
+
 export const configSchema = z.strictObject({
   // Where the gateway keeps what any replica must see: idempotency records, upload sessions.
   state: z.strictObject({ uri: s3Uri }).optional(),
@@ -183,6 +215,8 @@ export const configSchema = z.strictObject({
   mlflowReads: mlflowReads.prefault({}),
   // Who may call the gateway and what each caller may do (docs/auth.md).
   auth: authSchema.prefault({}),
+  metrics: metrics.prefault({}),
+  tracing: tracing.prefault({}),
   // Duplicate names are refused in load.ts, which sees them even when an entry is invalid.
   projects: z.array(project).min(1, "must list at least one project"),
 });
@@ -193,5 +227,6 @@ export type ServerConfig = Config["server"];
 export type LimitsConfig = ServerConfig["limits"];
 export type ArtifactsConfig = Config["artifacts"];
 export type UploadsConfig = Config["uploads"];
+export type MetricsConfig = Config["metrics"];
 export type AuthConfig = Config["auth"];
 export type JwtConfig = NonNullable<AuthConfig["jwt"]>;

@@ -24,6 +24,16 @@ export class Admission {
     );
   }
 
+  /** Requests executing now (the metrics' gauge). */
+  get executing(): number {
+    return this.limit.activeCount;
+  }
+
+  /** Requests waiting for a turn. */
+  get queued(): number {
+    return this.limit.pendingCount;
+  }
+
   run<T>(work: () => Promise<T>): Promise<T> {
     return this.limit(work);
   }

@@ -5,11 +5,15 @@ import type { StorageHints } from "../registry/artifacts/storage-hints.js";
 import { registryForRequest } from "../registry/for-request.js";
 import { UpstreamCalls } from "../sources/calls.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import type { UpstreamObserver } from "../telemetry/upstream.js";
+import type { RequestRecord } from "./request-record.js";
 
 export interface RequestContext extends GraphContext {
   calls: UpstreamCalls;
   /** Who sent the request, as the HTTP step authenticated them (server/auth/). */
   caller: Caller;
+  /** What the request did, for its log line, metrics and span (request-record.ts). */
+  record: RequestRecord;
 }
 
 export function createContext(
@@ -17,13 +21,20 @@ export function createContext(
   upstreams: Upstreams,
   storageHints: StorageHints,
   caller: Caller,
+  record: RequestRecord,
+  observer: UpstreamObserver,
   /** Aborted when the request passes its deadline or its client goes. */
   signal?: AbortSignal,
 ): RequestContext {
-  const calls = new UpstreamCalls({ maxCalls: config.server.limits.maxUpstreamCalls, signal });
+  const calls = new UpstreamCalls(
+    { maxCalls: config.server.limits.maxUpstreamCalls, signal },
+    observer,
+  );
+  record.calls = calls;
   return {
     calls,
     caller,
+    record,
     registry: registryForRequest(config, upstreams, calls, storageHints, caller),
     limits: config.server,
     partialErrors: [],

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -10,11 +11,17 @@ import type { Config } from "../config/schema.js";
 import { StorageHints } from "../registry/artifacts/storage-hints.js";
 import { buildGraphSchema } from "../graph/schema.js";
 import { Upstreams } from "../sources/upstreams.js";
+import { GatewayMetrics } from "../telemetry/metrics.js";
+import { s3ProjectResolver } from "../telemetry/s3-projects.js";
+import { upstreamObserver } from "../telemetry/upstream.js";
 import { createContext, type RequestContext } from "./context.js";
 import { createFormatError } from "./format-error.js";
 import type { Logger } from "./logger.js";
 import { partialErrorsPlugin } from "./plugins/partial-errors.js";
 import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
+import { observePlugin } from "./plugins/observe.js";
+import { requestFinisher } from "./finish-request.js";
+import { startMetricsServer } from "./metrics-server.js";
 import { Admission } from "./admission.js";
 import { warnIfAnonymousMayWrite } from "./auth/anonymous-warning.js";
 import { authenticateRequest } from "./auth/authenticate-request.js";
@@ -29,8 +36,14 @@ export interface Gateway {
   /** `http://host:port`, with the port actually bound (config port 0 picks a free one). */
   url: string;
   server: Server;
-  /** Stops taking requests, lets in-flight ones finish, then closes upstream connections. */
-  stop(): Promise<void>;
+  /** `http://host:port` of /metrics when it has a port of its own (config metrics.port). */
+  metricsUrl?: string;
+  /**
+   * Fails /readyz at once and keeps serving for `drainDelayMs` (0 unless given: tests and
+   * Ctrl-C need no load balancer to notice), then stops taking requests, gives in-flight ones
+   * `server.shutdown.gracePeriodMs` to finish, and closes upstream connections.
+   */
+  stop(options?: { drainDelayMs?: number }): Promise<void>;
 }
 
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
@@ -39,9 +52,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     logger.warn("state.uri is not set: mutations are not recorded in an audit log");
   const storageHints = new StorageHints();
   const server = createServer();
+  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  // Headers of a request on a kept-alive connection may arrive up to its idle timeout late.
+  server.headersTimeout = Math.max(server.headersTimeout, config.server.keepAliveTimeoutMs + 1000);
   const limits = requestLimits(config);
   const formatError = createFormatError(logger);
   const authenticator = new Authenticator(config.auth);
+  const admission = new Admission(
+    config.server.maxConcurrentRequests,
+    config.server.maxQueuedRequests,
+  );
+  const metrics = config.metrics.enabled ? new GatewayMetrics(admission) : undefined;
+  const observer = upstreamObserver(metrics, s3ProjectResolver(config.projects));
   warnIfAnonymousMayWrite(config.auth, logger);
   const apollo = new ApolloServer<RequestContext>({
     // Audit outside whole: a mutation refused as it starts is recorded too.
@@ -57,27 +79,38 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     // serve and the demo handle SIGTERM/SIGINT themselves: drain, then close upstreams.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: 10_000 }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer: server,
+        stopGracePeriodMillis: config.server.shutdown.gracePeriodMs,
+      }),
       ApolloServerPluginLandingPageDisabled(),
       // The gateway sets no cache hints. Apollo's default cache-control plugin would wrap
       // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
       ApolloServerPluginCacheControlDisabled(),
       partialErrorsPlugin(formatError),
+      // After partialErrorsPlugin: the error codes it sees include the partial errors.
+      observePlugin(),
       ...limits.plugins,
       ...(config.server.exposeUpstreamCalls ? [upstreamCallsPlugin()] : []),
     ],
   });
   await apollo.start();
 
+  const readiness = new ReadinessProbe(
+    () => checkReadiness(upstreams),
+    config.server.readiness.cacheMs,
+  );
   const router = createRouter({
     apollo,
     authenticate: (req, res) => authenticateRequest(authenticator, logger, req, res),
-    context: async ({ signal, caller }) =>
-      createContext(config, upstreams, storageHints, caller, signal),
+    context: async ({ signal, caller, record }) =>
+      createContext(config, upstreams, storageHints, caller, record, observer, signal),
     maxBodyBytes: config.server.maxRequestBytes,
-    admission: new Admission(config.server.maxConcurrentRequests, config.server.maxQueuedRequests),
+    admission,
+    metrics: config.metrics.port === undefined ? metrics : undefined,
+    finish: requestFinisher(logger, metrics, config.metrics.maxOperationNames),
     requestTimeoutMs: config.server.limits.requestTimeoutMs,
-    readiness: new ReadinessProbe(() => checkReadiness(upstreams), config.server.readiness.cacheMs),
+    readiness,
     readinessDetails: config.server.readiness.details,
   });
   server.on("request", (req, res) => {
@@ -92,14 +125,36 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     server.once("error", reject);
     server.listen(config.server.port, config.server.host, resolve);
   });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(":") ? `[${address}]` : address;
+  const metricsServer =
+    metrics && config.metrics.port !== undefined
+      ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host)
+      : undefined;
   return {
-    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+    url: urlOf(server),
     server,
-    async stop() {
+    ...(metricsServer ? { metricsUrl: urlOf(metricsServer) } : {}),
+    async stop({ drainDelayMs = 0 } = {}) {
+      readiness.drain();
+      if (drainDelayMs > 0) {
+        logger.info({ drainDelayMs }, "draining: /readyz fails, requests are still served");
+        await sleep(drainDelayMs);
+      }
+      logger.info(
+        { gracePeriodMs: config.server.shutdown.gracePeriodMs },
+        "closing the listener; waiting for requests in flight",
+      );
       await apollo.stop();
+      // Last, so Prometheus can still scrape the drain.
+      metricsServer?.close();
       upstreams.close();
+      logger.info("stopped");
     },
   };
+}
+
+/** `http://host:port` of a listening server, with the port actually bound. */
+export function urlOf(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  return `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
 }

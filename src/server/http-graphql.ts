@@ -5,6 +5,7 @@ import type { Caller } from "../registry/access/caller.js";
 import { RequestLimitError } from "../sources/request-limits.js";
 import type { Admission } from "./admission.js";
 import { withCaller } from "./auth/caller-scope.js";
+import type { RequestRecord } from "./request-record.js";
 
 export class RequestTooLarge extends Error {}
 class NotUtf8 extends Error {}
@@ -43,7 +44,11 @@ export interface GraphQLRoute<TContext extends BaseContext> {
   /** Who sent the request; null when its credentials were refused, and it is answered. */
   authenticate: (req: IncomingMessage, res: ServerResponse) => Promise<Caller | null>;
   /** This request's context; `signal` aborts when it passes its deadline or its client goes. */
-  context: (request: { signal: AbortSignal; caller: Caller }) => Promise<TContext>;
+  context: (request: {
+    signal: AbortSignal;
+    caller: Caller;
+    record: RequestRecord;
+  }) => Promise<TContext>;
   maxBodyBytes: number;
   admission: Admission;
   /** How long a request may execute (config `server.limits.requestTimeoutMs`). */
@@ -65,15 +70,19 @@ export async function handleGraphQL<TContext extends BaseContext>(
   route: GraphQLRoute<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
+  record: RequestRecord,
 ): Promise<void> {
   if (!route.admission.hasRoom) {
+    record.rejected = true;
+    record.errorCodes.add("SERVICE_UNAVAILABLE");
     return sendError(res, 503, "the gateway is at capacity; retry shortly", "SERVICE_UNAVAILABLE", {
       "retry-after": "1",
     });
   }
   const caller = await route.authenticate(req, res);
   if (!caller) return;
-  return withCaller(caller, () => runGraphQL(route, req, res, caller));
+  record.caller = caller.subject;
+  return withCaller(caller, () => runGraphQL(route, req, res, caller, record));
 }
 
 async function runGraphQL<TContext extends BaseContext>(
@@ -81,6 +90,7 @@ async function runGraphQL<TContext extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
   caller: Caller,
+  record: RequestRecord,
 ): Promise<void> {
   const { apollo, admission, requestTimeoutMs } = route;
   let body: unknown;
@@ -88,6 +98,7 @@ async function runGraphQL<TContext extends BaseContext>(
     const text = await readBody(req, route.maxBodyBytes);
     body = text === "" ? undefined : JSON.parse(text);
   } catch (error) {
+    record.errorCodes.add("BAD_REQUEST");
     if (error instanceof RequestTooLarge) return sendError(res, 413, error.message, "BAD_REQUEST");
     if (error instanceof NotUtf8) {
       return sendError(res, 400, "request body is not valid UTF-8", "BAD_REQUEST");
@@ -114,7 +125,7 @@ async function runGraphQL<TContext extends BaseContext>(
     try {
       return await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: () => route.context({ signal: abort.signal, caller }),
+        context: () => route.context({ signal: abort.signal, caller, record }),
       });
     } finally {
       clearTimeout(deadline);

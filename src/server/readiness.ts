@@ -6,6 +6,8 @@ import type { Upstreams } from "../sources/upstreams.js";
 
 export interface Readiness {
   ready: boolean;
+  /** Set once shutdown began: not ready, whatever the upstreams say. */
+  draining?: true;
   projects: ({ name: string } & ServerStatus)[];
   s3: BucketStatus[];
 }
@@ -36,6 +38,7 @@ export async function checkReadiness(upstreams: Upstreams): Promise<Readiness> {
 export class ReadinessProbe {
   private last: { result: Readiness; at: number } | undefined;
   private running: Promise<Readiness> | undefined;
+  private draining = false;
 
   constructor(
     private readonly probe: () => Promise<Readiness>,
@@ -43,7 +46,14 @@ export class ReadinessProbe {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** From now on not ready, without asking any upstream: the process is shutting down. */
+  drain(): void {
+    this.draining = true;
+  }
+
   check(): Promise<Readiness> {
+    if (this.draining)
+      return Promise.resolve({ ready: false, draining: true, projects: [], s3: [] });
     if (this.last && this.now() - this.last.at < this.maxAgeMs) {
       return Promise.resolve(this.last.result);
     }

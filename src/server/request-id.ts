@@ -7,9 +7,21 @@ const scope = new AsyncLocalStorage<string>();
 // across services; anything else (too long, odd characters, sent twice) gets a fresh one.
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The id of one HTTP request: the incoming `x-request-id` when sane, else a new UUID. */
-export function requestIdOf(header: string | string[] | undefined): string {
-  return typeof header === "string" && SANE_ID.test(header) ? header : randomUUID();
+// W3C Trace Context: version-traceid-parentid-flags, a trace id of all zeros being invalid.
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The id of one HTTP request: the incoming `x-request-id` when sane, else the trace id of a
+ * valid `traceparent` (so the log and the trace share a key), else a new UUID.
+ */
+export function requestIdOf(
+  header: string | string[] | undefined,
+  traceparent?: string | string[] | undefined,
+): string {
+  if (typeof header === "string" && SANE_ID.test(header)) return header;
+  const traceId = typeof traceparent === "string" ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
+  if (traceId !== undefined && !/^0+$/.test(traceId)) return traceId;
+  return randomUUID();
 }
 
 /** Runs a request's handling with its id, which every log line written meanwhile carries. */

@@ -8,17 +8,31 @@ import {
 } from "./graphiql.js";
 import { type GraphQLRoute, handleGraphQL } from "./http-graphql.js";
 import type { ReadinessProbe } from "./readiness.js";
+import type { GatewayMetrics } from "../telemetry/metrics.js";
+import { inServerSpan, tracingOn } from "../telemetry/tracing.js";
+import { RequestRecord } from "./request-record.js";
 import { requestIdOf, withRequestId } from "./request-id.js";
 
 export interface RouteDeps extends GraphQLRoute<RequestContext> {
   readiness: ReadinessProbe;
   /** Whether /readyz lists each project and bucket, or says only ready or not. */
   readinessDetails: boolean;
+  /** Served at /metrics here, unless on a port of their own (then undefined). */
+  metrics?: GatewayMetrics;
+  /** Writes a GraphQL request's log line, metrics and span once its response is done. */
+  finish: (record: RequestRecord, status: number) => void;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
+}
+
+/** A Prometheus scrape of `metrics`. */
+export async function sendMetrics(res: ServerResponse, metrics: GatewayMetrics): Promise<void> {
+  const { contentType, body } = await metrics.scrape();
+  res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" });
+  res.end(body);
 }
 
 function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
@@ -36,14 +50,37 @@ function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
 export function createRouter(deps: RouteDeps) {
   const route = routeTo(deps);
   return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestId = requestIdOf(req.headers["x-request-id"]);
+    const requestId = requestIdOf(req.headers["x-request-id"], req.headers.traceparent);
     res.setHeader("x-request-id", requestId);
-    return withRequestId(requestId, () => route(req, res));
+    return withRequestId(requestId, () => route(req, res, requestId));
   };
 }
 
+/**
+ * A GraphQL request, recorded from arrival to the end of its response; in a span of its own
+ * (continuing the caller's `traceparent`) when tracing is on.
+ */
+function observedGraphQL(
+  deps: RouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const record = new RequestRecord(requestId);
+  res.once("close", () => deps.finish(record, res.statusCode));
+  if (!tracingOn()) return handleGraphQL(deps, req, res, record);
+  return inServerSpan(`${req.method ?? "POST"} /graphql`, req.headers, (span) => {
+    record.span = span;
+    span.setAttributes({
+      "http.request.method": req.method ?? "",
+      "registry_graph.request_id": requestId,
+    });
+    return handleGraphQL(deps, req, res, record);
+  });
+}
+
 function routeTo(deps: RouteDeps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/graphql") {
       if (wantsGraphiql(req, url)) {
@@ -51,15 +88,18 @@ function routeTo(deps: RouteDeps) {
         res.end(graphiqlPage(EXAMPLE_QUERY));
         return;
       }
-      return handleGraphQL(deps, req, res);
+      return observedGraphQL(deps, req, res, requestId);
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendJson(res, 405, { error: "method not allowed" });
     }
     if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (url.pathname === "/metrics" && deps.metrics) return sendMetrics(res, deps.metrics);
     if (url.pathname === "/readyz") {
       const readiness = await deps.readiness.check();
-      const body = deps.readinessDetails ? readiness : { ready: readiness.ready };
+      const body = deps.readinessDetails
+        ? readiness
+        : { ready: readiness.ready, ...(readiness.draining && { draining: true }) };
       return sendJson(res, readiness.ready ? 200 : 503, body);
     }
     if (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) {

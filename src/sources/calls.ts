@@ -1,3 +1,4 @@
+import { NO_OBSERVER, type UpstreamObserver } from "../telemetry/upstream.js";
 import { RequestLimitError } from "./request-limits.js";
 import type { ReadSource } from "./shared-reads.js";
 
@@ -14,6 +15,8 @@ export interface CallLimits {
  * answered by another request's call (`shared`) or the cache (`cached`) are counted apart:
  * they cost the upstream nothing.
  *
+ * Its `observer` is where the gateway's metrics and spans see each call, once.
+ *
  * It is also where a request's limits hold: every call is recorded before it is sent, and a
  * call past the budget, the deadline or the client's leaving is refused there, unsent.
  */
@@ -25,7 +28,11 @@ export class UpstreamCalls {
   /** Mutation fields running whole (see `whole`). */
   private wholeDepth = 0;
 
-  constructor(private readonly limits: CallLimits = {}) {}
+  constructor(
+    private readonly limits: CallLimits = {},
+    /** Times, counts and traces each call sent, and notes the reads saved (src/telemetry/). */
+    readonly observer: UpstreamObserver = NO_OBSERVER,
+  ) {}
 
   /** Counts a call about to be sent; throws RequestLimitError instead when it may not be. */
   record(upstream: string, source: ReadSource = "called"): void {

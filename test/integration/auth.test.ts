@@ -203,8 +203,10 @@ describe("authenticated callers", () => {
     const lines = logLines
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((line) => line.requestId === requestId);
+    // The upstream's account of its failure, then the request's own line (docs/operating.md).
     expect(lines).toEqual([
       expect.objectContaining({ msg: "upstream error", caller: "ci-bot", requestId }),
+      expect.objectContaining({ msg: "request", caller: "ci-bot", requestId, outcome: "partial" }),
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { createServer, request } from "node:http";
+import { createServer, type IncomingHttpHeaders, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -12,8 +12,10 @@ export async function slowProxy(target: string) {
   const held: { path: RegExp; ms: number }[] = [];
   const failing: { path: RegExp; status: number; body: string }[] = [];
   let received = 0;
+  const headers: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     received += 1;
+    headers.push(req.headers);
     const failure = failing.findIndex((f) => f.path.test(req.url ?? ""));
     if (failure >= 0) {
       const { status, body } = failing.splice(failure, 1)[0]!;
@@ -61,6 +63,10 @@ export async function slowProxy(target: string) {
     /** How many requests reached the proxy: the gateway's calls to this MLflow. */
     get received() {
       return received;
+    },
+    /** The headers of every request that reached the proxy, in arrival order. */
+    get headers(): readonly IncomingHttpHeaders[] {
+      return headers;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,8 @@
 import type { Got } from "got";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { ProjectConfig } from "../../config/schema.js";
+import { mlflowEndpoint } from "../../telemetry/labels.js";
+import type { UpstreamObserver } from "../../telemetry/upstream.js";
 import type { UpstreamCalls } from "../calls.js";
 import { type AnswerInProcess, createHttpClient, readRetry } from "../http.js";
 import { type Answer, SharedReads, type SharedReadsOptions } from "../shared-reads.js";
@@ -89,14 +91,18 @@ export class MlflowTransport {
 
   async request<T>(req: MlflowRequest, calls: UpstreamCalls): Promise<T> {
     if (!req.readOnly) return (await this.write(req, calls)).value as T;
+    const { observer } = calls;
     if (req.fresh) {
       calls.record(this.upstream);
-      return (await this.call(req, calls.signal)).value as T;
+      return (await this.call(req, observer, calls.signal)).value as T;
     }
     return this.shared.read<T>(
       readKey(req),
-      (signal) => this.call(req, signal),
-      (source) => calls.record(this.upstream, source),
+      (signal) => this.call(req, observer, signal),
+      (source) => {
+        calls.record(this.upstream, source);
+        if (source !== "called") observer.saved("mlflow", this.project.name, source);
+      },
       calls.signal,
     );
   }
@@ -105,7 +111,7 @@ export class MlflowTransport {
   private async write(req: MlflowRequest, calls: UpstreamCalls): Promise<Answer> {
     calls.record(this.upstream);
     try {
-      return await this.call(req);
+      return await this.call(req, calls.observer);
     } finally {
       // Even a failed write may have changed something (a timeout after MLflow committed).
       this.shared.invalidate();
@@ -113,8 +119,12 @@ export class MlflowTransport {
   }
 
   /** One call: the body parsed as JSON (or kept as text), with its size. */
-  private async call(req: MlflowRequest, signal?: AbortSignal): Promise<Answer> {
-    const body = await this.send(req, signal);
+  private async call(
+    req: MlflowRequest,
+    observer: UpstreamObserver,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
+    const body = await this.send(req, observer, signal);
     if (req.responseType === "text") return { value: body, bytes: body.length };
     return { value: parseAnswer(this.project.name, body), bytes: body.length };
   }
@@ -123,37 +133,56 @@ export class MlflowTransport {
    * One HTTP call within the project's concurrency cap; the body as text. A call whose
    * request has gone while it waited for a slot is not sent; an answer over
    * `mlflow.maxResponseBytes` is cut off as it streams (at once, when its Content-Length says so).
+   * The observer times it once it has a slot, and carries the trace (`traceparent`) to MLflow.
    */
-  private send(req: MlflowRequest, signal?: AbortSignal): Promise<string> {
+  private send(
+    req: MlflowRequest,
+    observer: UpstreamObserver,
+    signal?: AbortSignal,
+  ): Promise<string> {
     return this.limit(async () => {
       signal?.throwIfAborted();
-      const maxBytes = this.project.mlflow.maxResponseBytes;
-      const oversize = new AbortController();
-      try {
-        return await this.http(req.path, {
-          method: req.method,
-          searchParams: toSearchParams(req.searchParams),
-          json: req.json,
-          retry: req.readOnly ? readRetry : { limit: 0 },
-          responseType: "text",
-          signal: signal ? AbortSignal.any([signal, oversize.signal]) : oversize.signal,
-        })
-          .on("downloadProgress", ({ transferred, total }) => {
-            if (transferred > maxBytes || (total ?? 0) > maxBytes) oversize.abort();
-          })
-          .text();
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (oversize.signal.aborted) {
-          throw new MlflowError(
-            this.project.name,
-            "UPSTREAM",
-            `MLflow of project "${this.project.name}" sent an answer over ${maxBytes} bytes (mlflow.maxResponseBytes)`,
-          );
-        }
-        throw toMlflowError(this.project.name, error);
-      }
+      const info = {
+        kind: "mlflow",
+        project: this.project.name,
+        endpoint: mlflowEndpoint(req.path),
+      } as const;
+      return observer.call(info, (headers) => this.sendNow(req, headers, signal));
     });
+  }
+
+  private async sendNow(
+    req: MlflowRequest,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    const maxBytes = this.project.mlflow.maxResponseBytes;
+    const oversize = new AbortController();
+    try {
+      return await this.http(req.path, {
+        method: req.method,
+        headers,
+        searchParams: toSearchParams(req.searchParams),
+        json: req.json,
+        retry: req.readOnly ? readRetry : { limit: 0 },
+        responseType: "text",
+        signal: signal ? AbortSignal.any([signal, oversize.signal]) : oversize.signal,
+      })
+        .on("downloadProgress", ({ transferred, total }) => {
+          if (transferred > maxBytes || (total ?? 0) > maxBytes) oversize.abort();
+        })
+        .text();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (oversize.signal.aborted) {
+        throw new MlflowError(
+          this.project.name,
+          "UPSTREAM",
+          `MLflow of project "${this.project.name}" sent an answer over ${maxBytes} bytes (mlflow.maxResponseBytes)`,
+        );
+      }
+      throw toMlflowError(this.project.name, error);
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import type {
   ServiceInputTypes,
   ServiceOutputTypes,
 } from "@aws-sdk/client-s3";
+import { s3Endpoint } from "../../telemetry/labels.js";
 import type { UpstreamCalls } from "../calls.js";
 import { limitReason, RequestLimitError } from "../request-limits.js";
 import { errorName, toS3Error } from "./errors.js";
@@ -85,9 +86,18 @@ export class S3Transport {
     signal: AbortSignal | undefined,
   ): Promise<R | A> {
     this.calls.record(this.upstream);
+    const { observer } = this.calls;
+    const input = command.input as { Bucket?: string; Key?: string; Prefix?: string };
+    const info = {
+      kind: "s3",
+      project: observer.s3Project(input.Bucket, input.Key ?? input.Prefix),
+      endpoint: s3Endpoint(command),
+    } as const;
     try {
-      const output = await this.client.send(command, { abortSignal: signal });
-      return use ? await use(output) : (output as unknown as R);
+      return await observer.call(info, async () => {
+        const output = await this.client.send(command, { abortSignal: signal });
+        return use ? await use(output) : (output as unknown as R);
+      });
     } catch (error) {
       if (error instanceof RequestLimitError) throw error;
       const limit = limitReason(signal);

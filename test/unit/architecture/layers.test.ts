@@ -17,6 +17,9 @@ describe("layer boundaries", () => {
     ["src/graph/model/x.ts", 'import { createContext } from "../../server/context.js";'],
     ["src/graph/run/x.ts", 'import { RUN_ID } from "../../sources/mlflow/filter.js";'],
     ["src/config/x.ts", 'import { http } from "../sources/http.js";'],
+    ["src/telemetry/x.ts", 'import { UpstreamCalls } from "../sources/calls.js";'],
+    ["src/telemetry/x.ts", 'import { startGateway } from "../server/gateway.js";'],
+    ["src/config/x.ts", 'import { GatewayMetrics } from "../telemetry/metrics.js";'],
   ])("refuses a back-edge from %s", async (file, code) => {
     expect(await problems(file, `${code}\nexport {};\n`)).toContain(
       "@typescript-eslint/no-restricted-imports",
@@ -28,6 +31,8 @@ describe("layer boundaries", () => {
     ["src/graph/model/x.ts", 'import type { Registry } from "../../registry/create-registry.js";'],
     ["src/registry/x.ts", 'import { createLoaders } from "../loaders/index.js";'],
     ["src/server/x.ts", 'import { buildGraphSchema } from "../graph/schema.js";'],
+    ["src/sources/s3/x.ts", 'import { s3Endpoint } from "../../telemetry/labels.js";'],
+    ["src/telemetry/x.ts", 'import { s3UriPattern } from "../config/schema.js";'],
   ])("allows %s to import downwards", async (file, code) => {
     expect(await problems(file, `${code}\nexport {};\n`)).not.toContain(
       "@typescript-eslint/no-restricted-imports",

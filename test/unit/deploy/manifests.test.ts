@@ -261,10 +261,11 @@ describe.each(KUSTOMIZATIONS)("deploy/%s", (dir) => {
   });
 
   it("waits out the endpoint's removal and the server's drain before it is killed", () => {
-    // What SIGTERM gives in-flight requests before their sockets are closed.
-    const drain = /stopGracePeriodMillis:\s*([\d_]+)/.exec(read("src/server/gateway.ts"));
-    expect(drain).not.toBeNull();
-    const drainSeconds = Number(drain![1]!.replaceAll("_", "")) / 1000;
+    // After SIGTERM: serving while load balancers notice /readyz, then what in-flight
+    // requests get before their sockets are closed.
+    const { drainDelayMs, gracePeriodMs } = parts.config().server.shutdown;
+    const drainSeconds = (drainDelayMs + gracePeriodMs) / 1000;
+    expect(gracePeriodMs).toBeGreaterThan(0);
     const preStop = container.lifecycle?.preStop;
     const command = preStop?.exec?.command ?? [];
     const sleepSeconds =
@@ -384,6 +385,7 @@ describe("the Deployment's probes", () => {
     readiness: new ReadinessProbe(async () => ({ ready: true, projects: [], s3: [] }), 0),
     readinessDetails: false,
     authenticate: () => Promise.reject(new Error("no GraphQL here")),
+    finish: () => {},
   });
   const server = createServer((req, res) => void router(req, res));
   let base = "";

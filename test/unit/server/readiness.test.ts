@@ -58,4 +58,17 @@ describe("ReadinessProbe", () => {
 
     expect(probe.runs()).toBe(2);
   });
+
+  it("fails at once once draining, without asking any upstream, even with a fresh answer", async () => {
+    const probe = countedProbe();
+    const readiness = new ReadinessProbe(probe.probe, 5000, () => 0);
+    const first = readiness.check();
+    probe.answer();
+    expect(await first).toMatchObject({ ready: true });
+
+    readiness.drain();
+
+    expect(await readiness.check()).toEqual({ ready: false, draining: true, projects: [], s3: [] });
+    expect(probe.runs()).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import * as prettier from "prettier";
+import type { StackBackend } from "../stack/launcher.js";
 import type { AblationRow } from "./ablations.js";
 import { VARIANTS } from "./operation.js";
 
@@ -52,6 +53,8 @@ export interface Results {
     gateway_node_options: string;
     gateway_node_flags: string[];
   };
+  /** What every MLflow server measured kept its metadata in (stack.py --backend). */
+  mlflow_backend: { kind: StackBackend; version: string };
   sizes: Record<string, number | number[]>;
   operations: OperationResult[];
   scaling: Record<string, ScalingPoint[]>;
@@ -70,6 +73,13 @@ function markdownTable(header: string[], align: string[], rows: unknown[][]): st
 
 const withInterval = (ratio: number, [low, high]: [number, number]) => `${ratio} [${low}, ${high}]`;
 
+const BACKEND_NAMES: Record<StackBackend, string> = { sqlite: "SQLite", postgres: "PostgreSQL" };
+
+/** "PostgreSQL 15.20": the header line's name for the backend measured. */
+export function backendLabel({ kind, version }: Results["mlflow_backend"]): string {
+  return `${BACKEND_NAMES[kind]} ${version}`;
+}
+
 const LEFT = "---";
 const RIGHT = "---:";
 
@@ -78,7 +88,8 @@ export function table(results: Results): string {
     VARIANTS.map((v) => counts[v]?.at_concurrency ?? "?").join(" / ");
   const lines = [
     `Measured ${results.generated_at} on ${results.machine.cpus} × ${results.machine.cpu_model}, ` +
-      `Node ${results.machine.node}, ${results.machine.os}; the gateway with ` +
+      `Node ${results.machine.node}, ${results.machine.os}; MLflow on ` +
+      `${backendLabel(results.mlflow_backend)}; the gateway with ` +
       `NODE_OPTIONS=${results.machine.gateway_node_options} and node flags ` +
       `${results.machine.gateway_node_flags.join(" ") || "(none)"}; sizes ${JSON.stringify(results.sizes)}.`,
     "",

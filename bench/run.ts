@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { Agent } from "undici";
-import { type ExtraMlflow, type Stack, startStack } from "../stack/launcher.js";
+import { type ExtraMlflow, type Stack, stackBackend, startStack } from "../stack/launcher.js";
 import { ABLATIONS, ablate } from "./ablations.js";
 import { type GatewayProcess, imageNode, startGatewayProcess } from "./gateway-process.js";
 import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
@@ -192,8 +192,10 @@ async function main() {
   let identity: BenchIdentity | undefined;
   const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
   try {
-    log(`starting moto (stack up --no-seed) in ${dir}`);
-    stack = await startStack({ dir, seed: false });
+    // PostgreSQL, as production MLflow runs (docs/local-stack.md).
+    const backend = stackBackend("postgres");
+    log(`starting moto (stack up --no-seed, MLflow on ${backend}) in ${dir}`);
+    stack = await startStack({ dir, seed: false, backend });
     const main = Array.from({ length: opts.projects }, (_, i) => ({
       name: `bench-${i}`,
       models: opts.models,
@@ -263,6 +265,7 @@ async function main() {
         gateway_node_options: node.options,
         gateway_node_flags: node.flags,
       },
+      mlflow_backend: { kind: stack.state.backend.kind, version: stack.state.backend.version },
       sizes: {
         projects: opts.projects,
         models_per_project: opts.models,

@@ -5,15 +5,16 @@ import { loadConfig } from "../src/config/load.js";
 import { EXAMPLE_QUERY } from "../src/server/graphiql.js";
 import { startGateway } from "../src/server/gateway.js";
 import { createLogger } from "../src/server/logger.js";
-import { startStack } from "./launcher.js";
+import { stackBackend, startStack } from "./launcher.js";
 
-// `npm run demo`: a fresh local stack (moto + three seeded MLflow servers) and the gateway
+// `npm run demo`: a fresh local stack (moto + four seeded MLflow servers) and the gateway
 // over it, with GraphiQL. Ctrl-C stops the gateway and every process the stack started.
+// Its MLflow servers run on SQLite files, so the demo needs nothing installed.
 const port = Number(process.env.PORT ?? 4000);
 const dir = mkdtempSync(join(tmpdir(), "registry-graph-demo-"));
 
 console.error(`demo: starting the local stack in ${dir} (the first run builds a Python venv)`);
-const stack = await startStack({ dir });
+const stack = await startStack({ dir, backend: stackBackend("sqlite") });
 const config = await loadConfig(stack.configPath);
 config.server.port = port;
 config.server.host = "127.0.0.1";

@@ -4,9 +4,15 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
+/** Where each MLflow server keeps its metadata (stack.py --backend). */
+export type StackBackend = "sqlite" | "postgres";
+const BACKENDS: readonly StackBackend[] = ["sqlite", "postgres"];
+
 /** What `stack.py up` writes to stack.json. */
 export interface StackState {
   python: string;
+  /** The backend the servers run on; `url` is the PostgreSQL server their databases are on. */
+  backend: { kind: StackBackend; version: string; url?: string };
   s3: {
     endpoint: string;
     region: string;
@@ -24,7 +30,8 @@ export interface StackState {
     /** MLflow 3.10+ workspace: several projects may share one server. */
     workspace?: string;
     artifactsDestination: string;
-    db: string;
+    /** A SQLite file in the stack's directory, or this server's own PostgreSQL database. */
+    backendStoreUri: string;
   }[];
   env: Record<string, string>;
 }
@@ -119,12 +126,33 @@ function stopSupervisor(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts moto and the three MLflow servers, seeds them, and returns once all answer. */
-export async function startStack(options: { dir: string; seed?: boolean }): Promise<Stack> {
+/**
+ * The backend a stack runs on: `STACK_BACKEND` when set, else the caller's own default (the
+ * tests and the bench ask for PostgreSQL, the demo for SQLite, which needs nothing installed).
+ */
+export function stackBackend(fallback: StackBackend): StackBackend {
+  const chosen = process.env.STACK_BACKEND || fallback;
+  if (!(BACKENDS as readonly string[]).includes(chosen)) {
+    throw new Error(`STACK_BACKEND must be one of ${BACKENDS.join(", ")}; it is "${chosen}"`);
+  }
+  return chosen as StackBackend;
+}
+
+/**
+ * Starts moto and the four MLflow servers (on a SQLite file each, or on PostgreSQL databases
+ * created for this stack and dropped when it stops), seeds them, and returns once all answer.
+ */
+export async function startStack(options: {
+  dir: string;
+  seed?: boolean;
+  backend: StackBackend;
+}): Promise<Stack> {
   const dir = resolve(options.dir);
   const python = await ensureVenv();
-  const args = ["up", "--dir", dir, ...(options.seed === false ? ["--no-seed"] : [])];
-  const { child, ready } = await spawnSupervisor(python, args, 10 * 60_000);
+  const args = ["up", "--dir", dir, "--backend", options.backend];
+  if (options.seed === false) args.push("--no-seed");
+  // stack.py's own deadlines (start: 300 s on PostgreSQL, then seeding: 300 s) come first.
+  const { child, ready } = await spawnSupervisor(python, args, 11 * 60_000);
   const statePath = ready.trim();
   return {
     dir,
@@ -155,8 +183,9 @@ export async function startExtraMlflow(
   const { child, ready } = await spawnSupervisor(
     stack.state.python,
     ["mlflow", "--dir", stack.dir, "--name", name, ...seed],
-    // stack.py's own deadlines (start, then max(300 s, 1 s a model) to seed) come first.
-    2 * 60_000 + Math.max(300, models) * 1000,
+    // stack.py's own deadlines (start: 300 s on PostgreSQL, then max(300 s, 1 s a model) to
+    // seed) come first.
+    6 * 60_000 + Math.max(300, models) * 1000,
   );
   const info = JSON.parse(ready) as Omit<ExtraMlflow, "stop">;
   return { ...info, stop: () => stopSupervisor(child) };

@@ -2,23 +2,26 @@
 
 Run with the python printed by stack/venv.py.
 
-    stack.py up --dir DIR [--no-seed]
+    stack.py up --dir DIR [--no-seed] [--backend sqlite|postgres]
         moto S3 (bucket `mlflow`) + MLflow servers fraud (proxied artifacts), churn (direct
         s3:// artifacts), recsys (proxied) and lab (direct, --enable-workspaces, with the
-        workspaces team-a and team-b), each on its own SQLite DB, seeded in parallel by
-        seed.py. lab appears as two projects, lab-a and lab-b: same server, each with its
-        `workspace`. Writes DIR/stack.json and DIR/registry-graph.yaml, prints
+        workspaces team-a and team-b), each on its own SQLite file (the default) or its own
+        new PostgreSQL database (--backend postgres, on $STACK_POSTGRES_URL or
+        postgresql://postgres@127.0.0.1:5432), seeded in parallel by seed.py. lab appears as
+        two projects, lab-a and lab-b: same server, each with its `workspace`. Writes DIR/stack.json and DIR/registry-graph.yaml, prints
         `READY <stack.json>`. The workspaces are created even with --no-seed.
     stack.py mlflow --dir DIR --name NAME [--seed-models K [--seed-runs all|champion]
                                           [--seed-versions V]]
-        One extra proxied MLflow server on the moto of a running `up` stack; prints
-        `READY {"name","url","port","pid"}`. Tests kill / SIGSTOP it without touching the rest.
+        One extra proxied MLflow server on the moto of a running `up` stack, on its backend
+        (a database of its own); prints `READY {"name","url","port","pid"}`. Tests kill /
+        SIGSTOP it without touching the rest.
         Unseeded unless K > 0: then seed_synthetic.py fills it with K models x V versions
         (default 6) before READY (for batching tests and the bench).
 
 Both stay in the foreground. SIGINT, SIGTERM, SIGHUP or EOF on stdin (the parent died) stop
 exactly the processes this supervisor started: each runs in its own process group (mlflow
 server forks uvicorn), which gets SIGTERM, then SIGKILL after ~5s. Nothing is killed by name.
+Then it drops the PostgreSQL databases it created (postgres.py), and only those.
 stdout carries only the READY line; progress goes to stderr, child output to DIR/logs/.
 """
 
@@ -36,6 +39,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from postgres import DEFAULT_URL, Databases, PostgresError
+
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 REGION = "us-east-1"
@@ -52,6 +57,21 @@ START_DEADLINE_S = 120
 SEED_DEADLINE_S = 300
 # Synthetic seeds of extra servers grow with K; 1 s a model is several times what one takes.
 SEED_DEADLINE_PER_MODEL_S = 1.0
+BACKENDS = ["sqlite", "postgres"]
+# SQLAlchemy pools of a server on PostgreSQL: one per engine (tracking, registry, and
+# workspaces on lab) in its uvicorn worker, and the same in its `mlflow server` parent, which
+# migrates with them and then only waits. MLflow's default (5 kept + 10 more) lets a stack of
+# four servers pass 100 connections, PostgreSQL's default max_connections, on its own.
+# Here one is kept per engine (and closed by PostgreSQL once idle, postgres.py), and at most
+# 5 are open at once: a request beyond that waits for one. Not fewer: log_batch holds a
+# connection while it opens a second, so 4 seeder threads need 5, or they wait on each other
+# until SQLAlchemy's 30 s pool timeout (seen at 2 + 1: "QueuePool limit of size 2 overflow 1
+# reached"). Reads take one connection each. Values already in the environment win.
+POSTGRES_POOL_ENV = {"MLFLOW_SQLALCHEMYSTORE_POOL_SIZE": "1",
+                     "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW": "4"}
+# MLflow migrates a new PostgreSQL database in its `mlflow server` parent before it answers
+# /health: 8 to 14 s alone, but minutes when several do it at once on a loaded machine.
+POSTGRES_START_DEADLINE_S = 300
 
 
 class Interrupted(Exception):
@@ -103,6 +123,65 @@ def tail(path: Path, lines: int = 30) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+class Stores:
+    """Each MLflow server's --backend-store-uri: a SQLite file in its workdir, or a PostgreSQL
+    database of its own, which drop() removes once the servers are stopped."""
+
+    def __init__(self):
+        self.databases: Databases | None = None
+
+    def open(self, kind: str, postgres_url: str) -> None:
+        if kind == "postgres":  # fails here, before anything starts, if PostgreSQL is not there
+            self.databases = Databases(postgres_url)
+            stale = self.databases.drop_stale()
+            if stale:
+                log(f"dropped {', '.join(stale)}: their supervisors are no longer running")
+
+    def start_deadline_s(self) -> float:
+        return POSTGRES_START_DEADLINE_S if self.databases else START_DEADLINE_S
+
+    def describe(self) -> dict:
+        """What stack.json records, and what `stack.py mlflow` opens again."""
+        if self.databases:
+            return {"kind": "postgres", "version": self.databases.version, "url": self.databases.url}
+        import sqlite3
+
+        return {"kind": "sqlite", "version": sqlite3.sqlite_version}
+
+    def uri(self, name: str, workdir: Path) -> str:
+        if not self.databases:
+            return f"sqlite:///{workdir / 'mlflow.db'}"
+        _defer["depth"] += 1  # a stop during CREATE waits until the database is registered
+        try:
+            url = self.databases.create(name, str(workdir))
+        finally:
+            _defer["depth"] -= 1
+        _maybe_raise_pending()
+        return url
+
+    def env(self) -> dict:
+        if not self.databases:
+            return {}
+        return {k: os.environ.get(k) or v for k, v in POSTGRES_POOL_ENV.items()}
+
+    def analyze(self) -> None:
+        """Table statistics for the planner, once the seed is in (postgres.py)."""
+        if self.databases:
+            started = time.monotonic()
+            self.databases.analyze_all()
+            log(f"analyzed {len(self.databases.created)} databases ({time.monotonic() - started:.1f}s)")
+
+    def drop(self) -> None:
+        if not self.databases:
+            return
+        names = list(self.databases.created)
+        problems = self.databases.drop_all()
+        for problem in problems:
+            log(f"could not drop database {problem}")
+        if names and not problems:
+            log(f"dropped {', '.join(names)}")
 
 
 class Supervisor:
@@ -223,10 +302,10 @@ def server_env(moto_port: int) -> dict:
     }
 
 
-def start_mlflow(sup: Supervisor, name: str, mode: str, port: int, workdir: Path, env: dict,
-                 workspaces: bool = False) -> dict:
+def start_mlflow(sup: Supervisor, stores: Stores, name: str, mode: str, port: int,
+                 workdir: Path, env: dict, workspaces: bool = False) -> dict:
     workdir.mkdir(parents=True)
-    db = workdir / "mlflow.db"
+    store = stores.uri(name, workdir)
     destination = f"s3://{BUCKET}/{name}"
     if mode == "proxied":
         artifacts = ["--artifacts-destination", destination]
@@ -237,14 +316,14 @@ def start_mlflow(sup: Supervisor, name: str, mode: str, port: int, workdir: Path
         artifacts += ["--enable-workspaces"]
     # cwd=workdir so anything MLflow drops in its working directory stays inside DIR.
     # The child (and log) key is the workdir name: unique per `stack.py mlflow` instance.
-    p = sup.start(workdir.name, [PY, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{db}",
+    p = sup.start(workdir.name, [PY, "-m", "mlflow", "server", "--backend-store-uri", store,
                          "--host", "127.0.0.1", "--port", port, "--workers", 1, *artifacts],
-                  env, cwd=workdir)
+                  {**env, **stores.env()}, cwd=workdir)
     return {"name": name, "url": f"http://127.0.0.1:{port}", "port": port, "pid": p.pid,
-            "mode": mode, "artifactsDestination": destination, "db": str(db)}
+            "mode": mode, "artifactsDestination": destination, "backendStoreUri": store}
 
 
-def wait_healthy(sup: Supervisor, servers: dict[str, dict]) -> None:
+def wait_healthy(sup: Supervisor, servers: dict[str, dict], deadline_s: float) -> None:
     """Wait for GET /health == OK on every server (child key -> server), polled together."""
     started = time.monotonic()
     pending = dict(servers)
@@ -253,8 +332,8 @@ def wait_healthy(sup: Supervisor, servers: dict[str, dict]) -> None:
             sup.check_alive(name)
             if http_get(pending[name]["url"] + "/health") == (200, "OK"):
                 log(f"{name} up on :{pending.pop(name)['port']} ({time.monotonic() - started:.1f}s)")
-        if pending and time.monotonic() - started > START_DEADLINE_S:
-            raise StartupError(f"no /health OK from {', '.join(pending)} after {START_DEADLINE_S}s")
+        if pending and time.monotonic() - started > deadline_s:
+            raise StartupError(f"no /health OK from {', '.join(pending)} after {deadline_s:.0f}s")
         time.sleep(0.2)
 
 
@@ -360,7 +439,8 @@ def write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def cmd_up(args, sup: Supervisor, base: Path) -> None:
+def cmd_up(args, sup: Supervisor, stores: Stores, base: Path) -> None:
+    stores.open(args.backend, args.postgres_url)
     # Fresh state every time: moto is in-memory, so old DBs would point at missing artifacts.
     for stale in ["stack.json", "registry-graph.yaml"]:
         (base / stale).unlink(missing_ok=True)
@@ -370,14 +450,15 @@ def cmd_up(args, sup: Supervisor, base: Path) -> None:
     moto_port, *ports = free_ports(1 + len(SERVERS))
     start_moto(sup, moto_port, cwd=base)
     env = server_env(moto_port)
-    servers = [start_mlflow(sup, name, mode, port, base / name, env, workspaces=bool(ws))
+    servers = [start_mlflow(sup, stores, name, mode, port, base / name, env, workspaces=bool(ws))
                for (name, mode, ws), port in zip(SERVERS, ports)]
-    wait_healthy(sup, {s["name"]: s for s in servers})
+    wait_healthy(sup, {s["name"]: s for s in servers}, stores.start_deadline_s())
     for s, (_, _, ws) in zip(servers, SERVERS):
         if ws:
             create_workspaces(s["url"], list(ws.values()))
     if not args.no_seed:
         seed_all(sup, servers, env, cwd=base)
+        stores.analyze()
 
     projects = []
     for s, (_, _, ws) in zip(servers, SERVERS):
@@ -392,6 +473,7 @@ def cmd_up(args, sup: Supervisor, base: Path) -> None:
         "s3": {"endpoint": env["MLFLOW_S3_ENDPOINT_URL"], "region": REGION,
                "accessKeyId": "testing", "secretAccessKey": "testing", "bucket": BUCKET},
         "moto": {"pid": sup.children["moto"].pid, "port": moto_port},
+        "backend": stores.describe(),
         "projects": projects,
         "env": env,
     }
@@ -400,17 +482,18 @@ def cmd_up(args, sup: Supervisor, base: Path) -> None:
     print(f"READY {base / 'stack.json'}", flush=True)
 
 
-def cmd_mlflow(args, sup: Supervisor, base: Path) -> None:
+def cmd_mlflow(args, sup: Supervisor, stores: Stores, base: Path) -> None:
     if not (base / "stack.json").exists():
         raise StartupError(f"no {base / 'stack.json'}: run `stack.py up --dir {base}` first")
     stack = json.loads((base / "stack.json").read_text())
+    stores.open(stack["backend"]["kind"], stack["backend"].get("url", ""))
     if args.name in {p["name"] for p in stack["projects"]} | {name for name, _, _ in SERVERS}:
         raise StartupError(f"{args.name!r} is a project of the main stack; pick another name")
     port, = free_ports(1)
     # A fresh directory per instance: the same NAME can be started again after a kill.
     workdir = base / "extra" / f"{args.name}-{os.getpid()}"
-    server = start_mlflow(sup, args.name, "proxied", port, workdir, stack["env"])
-    wait_healthy(sup, {workdir.name: server})
+    server = start_mlflow(sup, stores, args.name, "proxied", port, workdir, stack["env"])
+    wait_healthy(sup, {workdir.name: server}, stores.start_deadline_s())
     if args.seed_models > 0:
         run_seeders(sup, {f"seed-{workdir.name}": (
             f"{args.name} with {args.seed_models} synthetic models",
@@ -419,6 +502,7 @@ def cmd_mlflow(args, sup: Supervisor, base: Path) -> None:
              *(["--versions", args.seed_versions] if args.seed_versions else [])])},
             stack["env"], cwd=workdir,
             deadline_s=max(SEED_DEADLINE_S, SEED_DEADLINE_PER_MODEL_S * args.seed_models))
+        stores.analyze()
     print("READY " + json.dumps({k: server[k] for k in ("name", "url", "port", "pid")}), flush=True)
 
 
@@ -428,6 +512,12 @@ def main() -> int:
     up = sub.add_parser("up", help="start moto + the four seeded MLflow servers")
     up.add_argument("--dir", required=True, type=Path)
     up.add_argument("--no-seed", action="store_true")
+    up.add_argument("--backend", choices=BACKENDS, default="sqlite",
+                    help="each MLflow server's metadata: a SQLite file (default) or a new "
+                         "PostgreSQL database, dropped at stop")
+    up.add_argument("--postgres-url", default=os.environ.get("STACK_POSTGRES_URL") or DEFAULT_URL,
+                    help=f"with --backend postgres: the server (default $STACK_POSTGRES_URL or "
+                         f"{DEFAULT_URL}); its user must be able to create databases")
     extra = sub.add_parser("mlflow", help="start one extra MLflow server (unseeded by default)")
     extra.add_argument("--dir", required=True, type=Path)
     extra.add_argument("--name", required=True)
@@ -445,11 +535,12 @@ def main() -> int:
         shutil.rmtree(logs, ignore_errors=True)  # logs of a previous stack would only mislead
     logs.mkdir(parents=True, exist_ok=True)
     sup = Supervisor(logs)
+    stores = Stores()
     install_stop_triggers()
     ready = False
     try:
         started = time.monotonic()
-        (cmd_up if args.command == "up" else cmd_mlflow)(args, sup, base)
+        (cmd_up if args.command == "up" else cmd_mlflow)(args, sup, stores, base)
         ready = True
         log(f"ready in {time.monotonic() - started:.1f}s; stop with Ctrl-C, SIGTERM or stdin EOF")
         watched = dict(sup.children)
@@ -462,13 +553,16 @@ def main() -> int:
     except Interrupted as e:
         log(f"{e}: stopping {', '.join(sup.children) or 'nothing'}")
         sup.stop()
+        stores.drop()
         log("stopped")
         return 0 if ready else 1
     except BaseException as e:  # startup failure (or a bug): leave nothing behind
         for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(s, signal.SIG_IGN)
-        log(f"startup failed: {e}" if isinstance(e, StartupError) else f"error: {e!r}")
+        expected = isinstance(e, (StartupError, PostgresError))
+        log(f"startup failed: {e}" if expected else f"error: {e!r}")
         sup.stop()
+        stores.drop()
         log("stopped")
         return 1
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { freePort } from "./ports.js";
+import { tiedToParent } from "./tied-to-parent.js";
 
 /** One request as HAProxy logged it: the client's x-request-id and where it went. */
 export interface HaproxyLogEntry {
@@ -133,7 +134,7 @@ export async function startHaproxy(
   const socket = join(dir, "haproxy.sock");
   const file = join(dir, "haproxy.cfg");
   writeFileSync(file, haproxyConfig({ port, socket, servers }));
-  const child: ChildProcess = spawn(binary, ["-db", "-f", file], {
+  const child: ChildProcess = spawn(...tiedToParent(binary, ["-db", "-f", file]), {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...(libraryPath && { LD_LIBRARY_PATH: libraryPath }) },
   });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { tiedToParent } from "./tied-to-parent.js";
 
 /** One gateway process, started from the build as an operator runs it. */
 export interface Replica {
@@ -17,8 +18,14 @@ export interface Replica {
 /** `node dist/src/main.js serve --config FILE --port PORT`; resolves once it serves. */
 export async function startReplica(name: string, config: string, port: number): Promise<Replica> {
   const child = spawn(
-    process.execPath,
-    ["dist/src/main.js", "serve", "--config", config, "--port", String(port)],
+    ...tiedToParent(process.execPath, [
+      "dist/src/main.js",
+      "serve",
+      "--config",
+      config,
+      "--port",
+      String(port),
+    ]),
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "info" } },
   );
   const log: Replica["log"] = [];

@@ -93,19 +93,21 @@ export class S3Transport {
       project: observer.s3Project(input.Bucket, input.Key ?? input.Prefix),
       endpoint: s3Endpoint(command),
     } as const;
-    try {
-      return await observer.call(info, async () => {
+    // The failure is mapped inside the observed call, so the metrics see its kind (UNAVAILABLE,
+    // TIMEOUT, …), and an answered one (a 404 that means "absent") is no failure at all.
+    return observer.call(info, async () => {
+      try {
         const output = await this.client.send(command, { abortSignal: signal });
         return use ? await use(output) : (output as unknown as R);
-      });
-    } catch (error) {
-      if (error instanceof RequestLimitError) throw error;
-      const limit = limitReason(signal);
-      if (limit) throw limit;
-      const answer = answerTo(error, answers);
-      if (answer) return answer.value;
-      throw toS3Error(error);
-    }
+      } catch (error) {
+        if (error instanceof RequestLimitError) throw error;
+        const limit = limitReason(signal);
+        if (limit) throw limit;
+        const answer = answerTo(error, answers);
+        if (answer) return answer.value;
+        throw toS3Error(error);
+      }
+    });
   }
 }
 

@@ -12,6 +12,9 @@ import { UpstreamCalls } from "../../../src/sources/calls.js";
 import { RequestLimitError } from "../../../src/sources/request-limits.js";
 import { S3Error } from "../../../src/sources/s3/errors.js";
 import { S3Transport } from "../../../src/sources/s3/transport.js";
+import { GatewayMetrics } from "../../../src/telemetry/metrics.js";
+import { upstreamObserver } from "../../../src/telemetry/upstream.js";
+import { parseSamples } from "../../support/prometheus.js";
 
 interface Sent {
   command: string;
@@ -212,5 +215,41 @@ describe("S3Transport", () => {
 
     expect(await rejection(drain())).toMatchObject({ kind: "BUDGET" });
     expect(sent).toHaveLength(2);
+  });
+});
+
+describe("S3Transport's calls in the metrics", () => {
+  const observed = (answer: Answer) => {
+    const metrics = new GatewayMetrics();
+    const calls = new UpstreamCalls(
+      {},
+      upstreamObserver(metrics, () => "fraud"),
+    );
+    return { metrics, s3: new S3Transport(fakeClient(answer).client, calls) };
+  };
+  const errors = async (metrics: GatewayMetrics) =>
+    parseSamples((await metrics.scrape()).body).filter(
+      (s) => s.name === "registry_graph_upstream_errors_total",
+    );
+
+  it("counts a failure by its kind, as alerts on UNAVAILABLE and TIMEOUT expect", async () => {
+    const { metrics, s3 } = observed(() => {
+      throw s3Failure("ServiceUnavailable", 503);
+    });
+    expect(await rejection(s3.read(head()))).toBeInstanceOf(S3Error);
+    expect(await errors(metrics)).toEqual([
+      expect.objectContaining({
+        labels: { project: "fraud", kind: "s3", endpoint: "HeadObject", code: "UNAVAILABLE" },
+        value: 1,
+      }),
+    ]);
+  });
+
+  it("counts no failure for an answered one (a 404 that means absent)", async () => {
+    const { metrics, s3 } = observed(() => {
+      throw s3Failure("NotFound", 404);
+    });
+    expect(await s3.read(head(), { answers: { NotFound: null } })).toBeNull();
+    expect(await errors(metrics)).toEqual([]);
   });
 });

@@ -46,6 +46,15 @@ const project = z.strictObject({
     // page tokens never end is an error, not a loop.
     maxPages: z.int().min(1).max(100_000).default(100),
   }),
+  // MLflow 3.3+ webhooks for this project (docs/live.md): what its deliveries are signed with.
+  webhook: z
+    .strictObject({
+      // The HMAC secret MLflow signs deliveries with; a delivery it does not verify gets 401.
+      secret: z.string().min(16, "must be at least 16 characters").max(1024),
+      // Create (or repair) the gateway's webhook on this server at start; needs events.publicUrl.
+      register: z.boolean().default(false),
+    })
+    .optional(),
   artifacts: z
     .strictObject({
       // What `mlflow-artifacts:/` URIs of this project resolve to (the server's --artifacts-destination).
@@ -179,9 +188,12 @@ const uploads = z.strictObject({
 const mlflowReads = z.strictObject({
   // Concurrent requests that need the same MLflow read share one call.
   shareInFlight: z.boolean().default(true),
-  // A cache of MLflow reads shared by all requests: off (0) by default. The gateway's own
-  // writes clear it; changes made elsewhere show after at most this long.
-  cacheTtlMs: z.int().min(0).max(600_000).default(0),
+  // A cache of MLflow reads shared by all requests; 0 turns it off. Registry reads of a project
+  // whose change events are live stay until an event says they changed (or liveCacheTtlMs);
+  // other reads (runs, experiments), and every read of a project whose events are not live,
+  // stay this long: the staleness bound when events fail (docs/live.md).
+  cacheTtlMs: z.int().min(0).max(600_000).default(5_000),
+  liveCacheTtlMs: z.int().min(0).max(3_600_000).default(300_000),
   cacheMaxBytes: z
     .int()
     .min(1)
@@ -205,6 +217,44 @@ const tracing = z.strictObject({
   serviceName: z.string().min(1).default("registry-graph"),
 });
 
+// Change events and the live cache (docs/live.md).
+const events = z.strictObject({
+  // Off: no probe, no webhooks, no registryEvents; the cache keeps to cacheTtlMs.
+  enabled: z.boolean().default(true),
+  // How often each project's MLflow is asked what changed (two listings a project): the bound
+  // on how late a change webhooks do not carry shows.
+  pollMs: z.int().min(250).max(600_000).default(3_000),
+  // How events reach every replica: memory (one process) or redis (pub/sub).
+  bus: z.enum(["memory", "redis"]).default("memory"),
+  redis: z
+    .strictObject({
+      url: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").default("redis://127.0.0.1:6379"),
+      // The pub/sub channel, and the prefix of the probe leader's lock key.
+      channel: z.string().min(1).max(200).default("registry-graph:events"),
+    })
+    .prefault({}),
+  // The gateway's address as MLflow reaches it; webhooks are registered at
+  // <publicUrl>/webhooks/mlflow/<project>.
+  publicUrl: httpUrl.optional(),
+  webhooks: z
+    .strictObject({
+      // A delivery whose X-MLflow-Timestamp is further than this from now is a replay: 401.
+      toleranceSeconds: z.int().min(1).max(3600).default(300),
+      // The largest body read; MLflow's payloads are a few KB.
+      maxBodyBytes: z.int().min(1024).max(16 * MiB).default(256 * 1024),
+    })
+    .prefault({}),
+  subscriptions: z
+    .strictObject({
+      // Open graphql-ws connections, and subscriptions on one connection.
+      maxConnections: z.int().min(0).max(100_000).default(1000),
+      maxPerConnection: z.int().min(1).max(1000).default(20),
+      // Events waiting for a subscriber that does not read; past this it is dropped (close 4008).
+      maxQueuedEvents: z.int().min(1).max(100_000).default(256),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z.strictObject({
   // Where the gateway keeps what any replica must see: idempotency records, upload sessions.
   state: z.strictObject({ uri: s3Uri }).optional(),
@@ -217,6 +267,7 @@ export const configSchema = z.strictObject({
   auth: authSchema.prefault({}),
   metrics: metrics.prefault({}),
   tracing: tracing.prefault({}),
+  events: events.prefault({}),
   // Duplicate names are refused in load.ts, which sees them even when an entry is invalid.
   projects: z.array(project).min(1, "must list at least one project"),
 });
@@ -228,5 +279,6 @@ export type LimitsConfig = ServerConfig["limits"];
 export type ArtifactsConfig = Config["artifacts"];
 export type UploadsConfig = Config["uploads"];
 export type MetricsConfig = Config["metrics"];
+export type EventsConfig = Config["events"];
 export type AuthConfig = Config["auth"];
 export type JwtConfig = NonNullable<AuthConfig["jwt"]>;

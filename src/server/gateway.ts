@@ -11,6 +11,7 @@ import type { Config } from "../config/schema.js";
 import { StorageHints } from "../registry/artifacts/storage-hints.js";
 import { buildGraphSchema } from "../graph/schema.js";
 import { Upstreams } from "../sources/upstreams.js";
+import { startEvents } from "../events/start-events.js";
 import { GatewayMetrics } from "../telemetry/metrics.js";
 import { s3ProjectResolver } from "../telemetry/s3-projects.js";
 import { upstreamObserver } from "../telemetry/upstream.js";
@@ -48,6 +49,7 @@ export interface Gateway {
 
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
   const upstreams = Upstreams.fromConfig(config);
+  const events = await startEvents(config, upstreams, logger);
   if (!config.state)
     logger.warn("state.uri is not set: mutations are not recorded in an audit log");
   const storageHints = new StorageHints();
@@ -146,6 +148,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       await apollo.stop();
       // Last, so Prometheus can still scrape the drain.
       metricsServer?.close();
+      await events.close();
       upstreams.close();
       logger.info("stopped");
     },

@@ -1,12 +1,44 @@
 import { LRUCache } from "lru-cache";
+import type { ChangeScope } from "./mlflow/changes.js";
 
 export interface SharedReadsOptions {
   /** Join an identical read already on its way upstream instead of sending it again. */
   shareInFlight: boolean;
   /** Keep read bodies this long for every request to use; 0 turns the cache off. */
   cacheTtlMs: number;
+  /**
+   * How long a registry read may be kept while change events are live (see `CachePolicy`);
+   * absent: as long as any other read.
+   */
+  liveCacheTtlMs?: number;
   /** The cache's bound, counted in bytes of the bodies the kept answers were parsed from. */
   cacheMaxBytes: number;
+}
+
+/**
+ * What a read's answer is about, so a change can drop exactly the answers it makes stale: one
+ * model (or one of its versions), a listing that may hold any model of the project, or
+ * something no registry event speaks of (runs, experiments, artifacts), kept for the TTL only.
+ */
+export type ReadScope =
+  | { kind: "model"; model: string; version: number | null }
+  | { kind: "listing" }
+  | { kind: "other" };
+
+export const OTHER_SCOPE: ReadScope = { kind: "other" };
+
+/** How long an answer may be served: asked at every cache hit, so it follows the events' state. */
+export interface CachePolicy {
+  /** `startedAt` (performance.now()) is when the answer's read began. */
+  ttlMs(scope: ReadScope, startedAt: number): number;
+}
+
+/** Whether a change makes an answer of `scope` stale. */
+function staleAfter(scope: ReadScope, change: ChangeScope): boolean {
+  if (scope.kind === "listing") return true;
+  if (scope.kind === "other") return false;
+  if (scope.model !== change.model) return false;
+  return change.version === null || scope.version === null || scope.version === change.version;
 }
 
 /** How a read was answered: by its own upstream call, by joining one, or from the cache. */
@@ -16,6 +48,12 @@ export type ReadSource = "called" | "shared" | "cached";
 export interface Answer {
   value: unknown;
   bytes: number;
+}
+
+interface Kept extends Answer {
+  scope: ReadScope;
+  /** When the read that got it began (performance.now()). */
+  startedAt: number;
 }
 
 /**
@@ -28,26 +66,44 @@ export interface Answer {
  * copy of a project's version listing, not fifty, and parse it once. A shared or cached
  * answer is deep-frozen, so code that would change what another request reads throws instead.
  *
- * A write through the gateway calls `invalidate()`: later reads neither join a read that
- * started before it nor find an answer cached before it, and a read under way when it
- * happened is not cached. Writes made elsewhere (MLflow's UI, another replica) show once the
- * TTL has passed: that is the cache's staleness bound.
+ * A change (a write through the gateway, or an event from MLflow: src/events/) calls
+ * `invalidate()` with what it changed: later reads neither join a read that started before
+ * it nor find an answer it made stale, and no read under way when it happened is cached.
+ * How long an answer is kept otherwise is the policy's: long for registry reads while events
+ * are live, `cacheTtlMs` for the rest, which is then the staleness bound.
  */
 export class SharedReads {
   private readonly inFlight = new Map<string, InFlight>();
-  private readonly cache: LRUCache<string, Answer> | undefined;
+  private readonly cache: LRUCache<string, Kept> | undefined;
+  private readonly policy: CachePolicy;
   /** Bumped by every invalidation; a read caches its answer only if none came in between. */
   private generation = 0;
 
-  constructor(private readonly options: SharedReadsOptions) {
+  constructor(
+    private readonly options: SharedReadsOptions,
+    policy?: CachePolicy,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.policy = policy ?? { ttlMs: () => options.cacheTtlMs };
+    const longest = Math.max(options.cacheTtlMs, options.liveCacheTtlMs ?? 0);
     this.cache =
       options.cacheTtlMs > 0
-        ? new LRUCache<string, Answer>({
-            ttl: options.cacheTtlMs,
+        ? new LRUCache<string, Kept>({
+            // The longest any answer may live; the policy decides each one's at every hit.
+            ttl: longest,
             maxSize: options.cacheMaxBytes,
             sizeCalculation: (answer) => Math.max(1, answer.bytes),
           })
         : undefined;
+  }
+
+  /** A kept answer still within the policy's TTL for it (one past it is dropped). */
+  private kept(key: string): Kept | undefined {
+    const kept = this.cache?.get(key);
+    if (kept === undefined) return undefined;
+    if (this.now() - kept.startedAt <= this.policy.ttlMs(kept.scope, kept.startedAt)) return kept;
+    this.cache?.delete(key);
+    return undefined;
   }
 
   /**
@@ -63,8 +119,9 @@ export class SharedReads {
     load: (signal: AbortSignal) => Promise<Answer>,
     onSource: (source: ReadSource) => void,
     signal?: AbortSignal,
+    scope: ReadScope = OTHER_SCOPE,
   ): Promise<T> {
-    const cached = this.cache?.get(key);
+    const cached = this.kept(key);
     if (cached !== undefined) {
       onSource("cached");
       return Promise.resolve(cached.value as T);
@@ -77,7 +134,9 @@ export class SharedReads {
     }
     onSource("called");
     const generation = this.generation;
+    const startedAt = this.now();
     const entry: InFlight = {
+      scope,
       value: Promise.resolve<unknown>(undefined),
       joined: false,
       waiters: 0,
@@ -92,7 +151,9 @@ export class SharedReads {
         // cache hit), so an answer nobody joined stays its one reader's and needs no freezing.
         forget();
         if (entry.joined || this.cache) deepFreeze(answer.value);
-        if (this.cache && generation === this.generation) this.cache.set(key, answer);
+        if (this.cache && generation === this.generation) {
+          this.cache.set(key, { ...answer, scope, startedAt });
+        }
         return answer.value;
       },
       (error: unknown) => {
@@ -104,10 +165,23 @@ export class SharedReads {
     return this.wait(key, entry, signal) as Promise<T>;
   }
 
-  invalidate(): void {
+  /**
+   * Forgets what `changes` make stale (everything, without them): kept answers, and reads
+   * under way, which later reads no longer join. No read under way now is kept when it ends.
+   */
+  invalidate(changes?: readonly ChangeScope[]): void {
     this.generation++;
-    this.inFlight.clear();
-    this.cache?.clear();
+    if (changes === undefined) {
+      this.inFlight.clear();
+      this.cache?.clear();
+      return;
+    }
+    const stale = (scope: ReadScope) => changes.some((change) => staleAfter(scope, change));
+    for (const [key, entry] of this.inFlight) if (stale(entry.scope)) this.inFlight.delete(key);
+    if (!this.cache) return;
+    const dropped: string[] = [];
+    for (const [key, kept] of this.cache.entries()) if (stale(kept.scope)) dropped.push(key);
+    for (const key of dropped) this.cache.delete(key);
   }
 
   /** One reader's wait on a call; a reader without a signal waits to the end. */
@@ -140,6 +214,7 @@ export class SharedReads {
 }
 
 interface InFlight {
+  scope: ReadScope;
   value: Promise<unknown>;
   joined: boolean;
   /** Readers still waiting for the answer. */

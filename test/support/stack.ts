@@ -16,6 +16,10 @@ export function testStack() {
  * The stack's own gateway config, on a free port, with upstream calls exposed, and every
  * caller (even one without credentials) admin of every project, a test's own ones included:
  * tests of authentication and roles set `auth` themselves.
+ *
+ * The shared read cache and change events are off: most tests count each request's upstream
+ * calls, which a cache warmed by an earlier test would hide, and a change probe would add
+ * calls of its own. test/integration/live.test.ts runs them as configured by default.
  */
 export async function stackConfig(): Promise<Config> {
   const config = await loadConfig(testStack().configPath);
@@ -23,6 +27,8 @@ export async function stackConfig(): Promise<Config> {
   config.server.host = "127.0.0.1";
   config.server.exposeUpstreamCalls = true;
   config.auth.anonymous = [{ project: "*", role: "admin" }];
+  config.mlflowReads.cacheTtlMs = 0;
+  config.events.enabled = false;
   return config;
 }
 

@@ -5,7 +5,15 @@ import { mlflowEndpoint } from "../../telemetry/labels.js";
 import type { UpstreamObserver } from "../../telemetry/upstream.js";
 import type { UpstreamCalls } from "../calls.js";
 import { type AnswerInProcess, createHttpClient, readRetry } from "../http.js";
-import { type Answer, SharedReads, type SharedReadsOptions } from "../shared-reads.js";
+import { Freshness, freshnessPolicy } from "../freshness.js";
+import {
+  type Answer,
+  OTHER_SCOPE,
+  type ReadScope,
+  SharedReads,
+  type SharedReadsOptions,
+} from "../shared-reads.js";
+import type { ChangeScope, RegistryChange } from "./changes.js";
 import { MlflowError, toMlflowError } from "./errors.js";
 
 export interface MlflowRequest {
@@ -54,6 +62,31 @@ function readKey(req: MlflowRequest): string {
   return JSON.stringify([req.method, req.path, req.searchParams, req.json, req.responseType]);
 }
 
+const REGISTRY = "api/2.0/mlflow/registered-models/";
+const VERSIONS = "api/2.0/mlflow/model-versions/";
+
+/** What a read is about, for the cache (shared-reads.ts `ReadScope`). */
+export function readScope(req: MlflowRequest): ReadScope {
+  const { path } = req;
+  if (!path.startsWith(REGISTRY) && !path.startsWith(VERSIONS)) return OTHER_SCOPE;
+  if (path.endsWith("/search")) return { kind: "listing" };
+  const name = req.searchParams?.name;
+  if (typeof name !== "string") return { kind: "listing" };
+  const version = Number(req.searchParams?.version);
+  return { kind: "model", model: name, version: Number.isInteger(version) ? version : null };
+}
+
+/** What a registry write changes: its model (one version of it, when it names one). */
+export function writeScope(req: MlflowRequest): ChangeScope | undefined {
+  const body = (req.json ?? {}) as { name?: unknown; version?: unknown };
+  if (typeof body.name !== "string") return undefined;
+  const version = Number(body.version);
+  return {
+    model: body.name,
+    version: body.version !== undefined && Number.isInteger(version) ? version : null,
+  };
+}
+
 const NOT_SHARED: SharedReadsOptions = { shareInFlight: false, cacheTtlMs: 0, cacheMaxBytes: 0 };
 
 /**
@@ -65,6 +98,9 @@ export class MlflowTransport {
   private readonly http: Got;
   private readonly limit: LimitFunction;
   private readonly shared: SharedReads;
+  /** Whether this replica hears of every change to the project (set by src/events/). */
+  readonly freshness = new Freshness();
+  private readonly changeListeners = new Set<(change: RegistryChange) => void>();
   readonly close: () => void;
 
   constructor(
@@ -73,7 +109,10 @@ export class MlflowTransport {
     /** Tests only: answers this project's calls in process (a fake MLflow). */
     answer?: AnswerInProcess,
   ) {
-    this.shared = new SharedReads(reads);
+    this.shared = new SharedReads(
+      reads,
+      freshnessPolicy(this.freshness, reads.cacheTtlMs, reads.liveCacheTtlMs ?? 0),
+    );
     const { mlflow } = project;
     this.upstream = `mlflow:${project.name}`;
     this.limit = pLimit(mlflow.concurrency);
@@ -104,7 +143,24 @@ export class MlflowTransport {
         if (source !== "called") observer.saved("mlflow", this.project.name, source);
       },
       calls.signal,
+      readScope(req),
     );
+  }
+
+  /** Drops the cached reads `changes` make stale (every cached read, without them). */
+  invalidate(changes?: readonly ChangeScope[]): void {
+    this.shared.invalidate(changes);
+  }
+
+  /** Calls `listener` with each change the gateway's own writes make; returns its removal. */
+  onChange(listener: (change: RegistryChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Reports a change a write made (writer.ts), once MLflow has confirmed it. */
+  changed(change: Omit<RegistryChange, "project">): void {
+    for (const listener of this.changeListeners) listener({ ...change, project: this.project.name });
   }
 
   /** Never aborted once sent: a write cut off midway may still have happened upstream. */
@@ -114,7 +170,8 @@ export class MlflowTransport {
       return await this.call(req, calls.observer);
     } finally {
       // Even a failed write may have changed something (a timeout after MLflow committed).
-      this.shared.invalidate();
+      const scope = writeScope(req);
+      this.shared.invalidate(scope ? [scope] : undefined);
     }
   }
 

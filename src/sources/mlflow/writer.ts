@@ -37,23 +37,28 @@ export class MlflowWriter {
       tags,
       ...(description ? { description } : {}),
     });
+    this.transport.changed({ kind: "MODEL_CREATED", model: name, version: null });
     return toRegisteredModel(this.project, body.registered_model ?? { name });
   }
 
   async updateModel(name: string, description: string): Promise<void> {
     await this.send("PATCH", "registered-models/update", { name, description });
+    this.transport.changed({ kind: "MODEL_UPDATED", model: name, version: null });
   }
 
   async deleteModel(name: string): Promise<void> {
     await this.send("DELETE", "registered-models/delete", { name });
+    this.transport.changed({ kind: "MODEL_DELETED", model: name, version: null });
   }
 
   async setModelTag(name: string, key: string, value: string): Promise<void> {
     await this.send("POST", "registered-models/set-tag", { name, key, value });
+    this.transport.changed({ kind: "TAG_SET", model: name, version: null, tagKey: key, tagValue: value });
   }
 
   async deleteModelTag(name: string, key: string): Promise<void> {
     await this.send("DELETE", "registered-models/delete-tag", { name, key });
+    this.transport.changed({ kind: "TAG_DELETED", model: name, version: null, tagKey: key });
   }
 
   async createVersion(input: {
@@ -74,7 +79,13 @@ export class MlflowWriter {
         ...(input.description ? { description: input.description } : {}),
       },
     );
-    return toModelVersion(this.project, body.model_version ?? {});
+    const created = toModelVersion(this.project, body.model_version ?? {});
+    this.transport.changed({
+      kind: "VERSION_CREATED",
+      model: input.name,
+      version: Number.isInteger(created.number) ? created.number : null,
+    });
+    return created;
   }
 
   async updateVersion(name: string, version: number, description: string): Promise<void> {
@@ -83,10 +94,12 @@ export class MlflowWriter {
       version: String(version),
       description,
     });
+    this.transport.changed({ kind: "VERSION_UPDATED", model: name, version });
   }
 
   async deleteVersion(name: string, version: number): Promise<void> {
     await this.send("DELETE", "model-versions/delete", { name, version: String(version) });
+    this.transport.changed({ kind: "VERSION_DELETED", model: name, version });
   }
 
   async setVersionTag(name: string, version: number, key: string, value: string): Promise<void> {
@@ -96,18 +109,22 @@ export class MlflowWriter {
       key,
       value,
     });
+    this.transport.changed({ kind: "TAG_SET", model: name, version, tagKey: key, tagValue: value });
   }
 
   async deleteVersionTag(name: string, version: number, key: string): Promise<void> {
     await this.send("DELETE", "model-versions/delete-tag", { name, version: String(version), key });
+    this.transport.changed({ kind: "TAG_DELETED", model: name, version, tagKey: key });
   }
 
   async setAlias(name: string, alias: string, version: number): Promise<void> {
     await this.send("POST", "registered-models/alias", { name, alias, version: String(version) });
+    this.transport.changed({ kind: "ALIAS_SET", model: name, version, alias });
   }
 
   async deleteAlias(name: string, alias: string): Promise<void> {
     await this.send("DELETE", "registered-models/alias", { name, alias });
+    this.transport.changed({ kind: "ALIAS_DELETED", model: name, version: null, alias });
   }
 
   async transitionStage(
@@ -122,5 +139,6 @@ export class MlflowWriter {
       stage,
       archive_existing_versions: archiveExisting,
     });
+    this.transport.changed({ kind: "STAGE_CHANGED", model: name, version, stage });
   }
 }

@@ -1,20 +1,15 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type ImageNode, startGatewayProcess } from "./gateway-process.js";
-import { ANONYMOUS_ADMIN } from "./fixture.js";
+import { ANONYMOUS_ADMIN, type ConfigExtra } from "./fixture.js";
 import { closedLoop, latency, resources } from "./measure.js";
 import type { BenchContext, Operation } from "./operation.js";
 
 /** One gateway config of the comparison: the default, or the default with one change off or on. */
 export interface Ablation {
   name: string;
-  /** Merged into the bench's gateway config (`server`, `mlflowReads`, `metrics`; `auth` replaces it). */
-  config: {
-    server?: Record<string, unknown>;
-    mlflowReads?: Record<string, unknown>;
-    auth?: Record<string, unknown>;
-    metrics?: Record<string, unknown>;
-  };
+  /** Merged into the bench's gateway config (see ConfigExtra; `auth` replaces it). */
+  config: ConfigExtra;
   /** Its requests carry no credentials (the others send the bench's JWT). */
   anonymous?: boolean;
   /** The gateway process's NODE_OPTIONS, where not the Docker image's. */
@@ -23,12 +18,26 @@ export interface Ablation {
   nodeFlags?: string[];
 }
 
+/** No read cache and no events: every request reads MLflow, the gateway's own path. */
+export const NO_CACHE = {
+  mlflowReads: { cacheTtlMs: 0 },
+  events: { enabled: false },
+} as const satisfies ConfigExtra;
+
 export const ABLATIONS: Ablation[] = [
+  // The product's default: the live cache (events from webhooks and the change probe).
   { name: "default", config: {} },
-  { name: "no_prefetch", config: { server: { prefetch: false } } },
-  { name: "no_shared_reads", config: { mlflowReads: { shareInFlight: false } } },
+  { name: "no_cache", config: NO_CACHE },
+  // The cache without events: every read kept mlflowReads.cacheTtlMs (5 s), as if events failed.
+  { name: "ttl_only", config: { events: { enabled: false } } },
+  // Read-ahead and shared reads matter only when a read goes to MLflow: measured without the
+  // cache, against no_cache.
+  { name: "no_prefetch", config: { ...NO_CACHE, server: { prefetch: false } } },
+  {
+    name: "no_shared_reads",
+    config: { ...NO_CACHE, mlflowReads: { ...NO_CACHE.mlflowReads, shareInFlight: false } },
+  },
   { name: "no_admission_limit", config: { server: { maxConcurrentRequests: 10_000 } } },
-  { name: "cache_5s", config: { mlflowReads: { cacheTtlMs: 5000 } } },
   // server.limits off: no structural rules, token limit, argument table or cost walk.
   { name: "no_limits", config: { server: { limits: { enabled: false } } } },
   // No Prometheus metrics: what counting requests and upstream calls costs (tracing is off in all).
@@ -69,7 +78,8 @@ export async function ablate(
   options: {
     dir: string;
     entry: string;
-    gatewayConfig: (extra: Ablation["config"]) => Record<string, unknown>;
+    /** A fresh gateway's config (its own port, when it registers webhooks). */
+    gatewayConfig: (extra: ConfigExtra) => Promise<Record<string, unknown>>;
     /** The names of the ablations to run; all when undefined. */
     names?: string[];
     node: ImageNode;
@@ -89,7 +99,7 @@ export async function ablate(
     const dir = join(options.dir, `ablation-${ablation.name}`);
     await mkdir(dir, { recursive: true });
     const gateway = await startGatewayProcess({
-      config: options.gatewayConfig(ablation.config),
+      config: await options.gatewayConfig(ablation.config),
       dir,
       entry: options.entry,
       node: {

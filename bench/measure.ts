@@ -13,6 +13,8 @@ export interface Throughput {
   errors: number;
   /** Runs still under way when the phase stopped waiting, aborted. */
   abandoned: number;
+  /** From the first run's start to the last run's end. */
+  seconds: number;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -167,7 +169,7 @@ export async function closedLoop(
     clearTimeout(timer);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { rps: round(completed / seconds), completed, errors, abandoned };
+  return { rps: round(completed / seconds), completed, errors, abandoned, seconds };
 }
 
 /** What the bench can read of the gateway's process (see gateway-process.ts). */

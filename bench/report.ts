@@ -3,6 +3,8 @@ import * as prettier from "prettier";
 import type { StackBackend } from "../stack/launcher.js";
 import type { AblationRow } from "./ablations.js";
 import { VARIANTS } from "./operation.js";
+import type { StalenessResult } from "./staleness.js";
+import { stalenessBoundMs, type TargetCheck } from "./targets.js";
 
 export interface VariantResult {
   p50_ms: number;
@@ -34,6 +36,13 @@ export interface OperationResult {
   abandoned: Record<string, { at_1: number; at_concurrency: number }>;
   /** The gateway process alone during its load phases: CPU time and peak RSS. */
   gateway_load: { cpu_ms: number; peak_rss_mb: number };
+  /**
+   * MLflow calls a minute during the `concurrency`-client load phase: every call the gateway
+   * process sent (its /metrics counter, the change probe's included), and parallel REST's.
+   */
+  upstream_calls_per_minute?: { gateway: number; parallel_rest: number };
+  /** The gateway's upstream calls for one request once its cache is warm. */
+  gateway_upstream_calls_warm?: number;
 }
 
 export interface ScalingPoint {
@@ -60,6 +69,18 @@ export interface Results {
   scaling: Record<string, ScalingPoint[]>;
   /** Per operation, the gateway under each config of bench/ablations.ts. */
   ablations: Record<string, AblationRow[]>;
+  /** How the measured gateway keeps MLflow's reads (the product's defaults). */
+  gateway_cache?: {
+    cache_ttl_ms: number;
+    live_cache_ttl_ms: number;
+    events: boolean;
+    webhooks: boolean;
+    poll_ms: number;
+  };
+  /** Time until a change made through MLflow's REST API shows through the gateway. */
+  staleness?: { poll_ms: number; changes: number; kinds: StalenessResult[] };
+  /** Issue 19's targets, judged on these results (bench/targets.ts). */
+  targets?: TargetCheck[];
 }
 
 const START = "<!-- results:start -->";
@@ -80,6 +101,18 @@ export function backendLabel({ kind, version }: Results["mlflow_backend"]): stri
   return `${BACKEND_NAMES[kind]} ${version}`;
 }
 
+/** The header line's sentence on how the measured gateway kept MLflow's reads. */
+export function cacheLabel(cache: NonNullable<Results["gateway_cache"]>): string {
+  if (cache.cache_ttl_ms === 0) return "The gateway's read cache was off.";
+  if (!cache.events)
+    return `The gateway cached MLflow's reads for ${cache.cache_ttl_ms} ms, without events.`;
+  const feeds = `${cache.webhooks ? "MLflow's webhooks and " : ""}a change probe every ${cache.poll_ms} ms`;
+  return (
+    `The gateway kept registry reads up to ${cache.live_cache_ttl_ms} ms, dropped on events ` +
+    `from ${feeds}, and other reads ${cache.cache_ttl_ms} ms.`
+  );
+}
+
 const LEFT = "---";
 const RIGHT = "---:";
 
@@ -91,7 +124,8 @@ export function table(results: Results): string {
       `Node ${results.machine.node}, ${results.machine.os}; MLflow on ` +
       `${backendLabel(results.mlflow_backend)}; the gateway with ` +
       `NODE_OPTIONS=${results.machine.gateway_node_options} and node flags ` +
-      `${results.machine.gateway_node_flags.join(" ") || "(none)"}; sizes ${JSON.stringify(results.sizes)}.`,
+      `${results.machine.gateway_node_flags.join(" ") || "(none)"}; sizes ${JSON.stringify(results.sizes)}.` +
+      (results.gateway_cache ? ` ${cacheLabel(results.gateway_cache)}` : ""),
     "",
     ...markdownTable(
       ["operation", "variant", "p50 ms", "p95 ms", "p99 ms", "rps @1", "rps @N", "upstream calls"],
@@ -134,6 +168,9 @@ export function table(results: Results): string {
         op.gateway_load.peak_rss_mb,
       ]),
     ),
+    ...upstreamTable(results),
+    ...stalenessTable(results),
+    ...targetsTable(results),
     "",
     ...markdownTable(
       ["scaling", "models per project", "gateway p50 ms", "upstream calls"],
@@ -174,6 +211,78 @@ export function table(results: Results): string {
     ),
   ];
   return lines.join("\n");
+}
+
+const orDash = (value: number | undefined) => value ?? "–";
+
+/** MLflow calls a minute at N clients, and the gateway's calls per request once warm. */
+function upstreamTable(results: Results): string[] {
+  if (!results.operations.some((op) => op.upstream_calls_per_minute)) return [];
+  return [
+    "",
+    ...markdownTable(
+      [
+        "operation",
+        "gateway MLflow calls / min @N (probe included)",
+        "parallel REST calls / min @N",
+        "gateway rps @N ÷ parallel REST",
+        "gateway calls / request, warm",
+      ],
+      [LEFT, RIGHT, RIGHT, RIGHT, RIGHT],
+      results.operations.map((op) => [
+        op.name,
+        orDash(op.upstream_calls_per_minute?.gateway),
+        orDash(op.upstream_calls_per_minute?.parallel_rest),
+        Math.round((op.gateway.rps_50 / op.parallel_rest.rps_50) * 10) / 10,
+        orDash(op.gateway_upstream_calls_warm),
+      ]),
+    ),
+  ];
+}
+
+function stalenessTable(results: Results): string[] {
+  const staleness = results.staleness;
+  if (!staleness) return [];
+  return [
+    "",
+    ...markdownTable(
+      [
+        "change made through MLflow",
+        "carried by",
+        "changes",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "bound (p99) ms",
+        "not shown",
+        "reverted",
+      ],
+      [LEFT, LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+      staleness.kinds.map((k) => [
+        k.kind,
+        k.carrier,
+        k.changes,
+        k.p50_ms,
+        k.p99_ms,
+        k.max_ms,
+        stalenessBoundMs(k.carrier, staleness.poll_ms),
+        k.timeouts,
+        k.reverted,
+      ]),
+    ),
+  ];
+}
+
+function targetsTable(results: Results): string[] {
+  if (!results.targets?.length) return [];
+  return [
+    "",
+    ...markdownTable(
+      ["target", "measured", "met"],
+      [LEFT, RIGHT, LEFT],
+      results.targets.map((t) => [t.target, t.measured, t.met ? "yes" : "**no**"]),
+    ),
+  ];
 }
 
 /** Writes the JSON and rewrites the README's table between its markers. */

@@ -25,6 +25,14 @@ export class MlflowRest {
     });
   }
 
+  async patch<T>(path: string, body: object): Promise<T> {
+    return this.send<T>(path, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
   /** GET that answers null on 404 (an alias that is not set). */
   async getOrNull<T>(path: string, params: Record<string, string>): Promise<T | null> {
     try {

@@ -1,14 +1,27 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { Agent } from "undici";
 import { type ExtraMlflow, type Stack, stackBackend, startStack } from "../stack/launcher.js";
-import { ABLATIONS, ablate } from "./ablations.js";
-import { type GatewayProcess, imageNode, startGatewayProcess } from "./gateway-process.js";
-import { benchConfig, growModel, startProjects, uploadModelFiles } from "./fixture.js";
+import { parseConfig } from "../src/config/load.js";
+import { ABLATIONS, NO_CACHE, ablate } from "./ablations.js";
+import {
+  type GatewayProcess,
+  freePort,
+  imageNode,
+  startGatewayProcess,
+} from "./gateway-process.js";
+import {
+  benchConfig,
+  type ConfigExtra,
+  growModel,
+  startProjects,
+  uploadModelFiles,
+} from "./fixture.js";
 import { type BenchIdentity, startBenchIdentity } from "./identity.js";
 import { p50RatioInterval } from "./interval.js";
 import { closedLoop, latencies, latency, resources } from "./measure.js";
@@ -18,6 +31,9 @@ import { champions } from "./operations/champions.js";
 import { dashboard } from "./operations/dashboard.js";
 import { modelPage } from "./operations/model-page.js";
 import { type OperationResult, type Results, type ScalingPoint, writeResults } from "./report.js";
+import { changeKinds, measureStaleness } from "./staleness.js";
+import { targetChecks } from "./targets.js";
+import { mlflowCallsSoFar, perMinute } from "./upstream-metrics.js";
 
 const OPERATIONS: Operation[] = [dashboard, modelPage, champions, artifactTree];
 
@@ -33,6 +49,7 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "50,200,800" },
     "load-seconds": { type: "string", default: "5" },
     "budget-seconds": { type: "string", default: "30" },
+    "staleness-n": { type: "string", default: "20" },
     only: { type: "string" },
     "cpu-prof": { type: "string" },
     "skip-ablations": { type: "boolean", default: false },
@@ -46,6 +63,7 @@ if (values.help) {
   --projects N  --models K  --versions V  --page-versions P   the data (default 3 × 200 × 5, 50)
   --runs R  --min-seconds S  --budget-seconds B                how long each variant is timed
   --concurrency C  --load-seconds S  --sizes a,b,c             load and scaling runs
+  --staleness-n N                                              changes per kind made through MLflow (0: none)
   --only op,…                                                  operations: ${OPERATIONS.map((o) => o.name).join(", ")}
   --ablations name,…                                           ablations: ${ABLATIONS.map((a) => a.name).join(", ")}
   --skip-ablations  --cpu-prof DIR`);
@@ -70,6 +88,7 @@ const opts = {
   sizes: values.sizes.split(",").filter(Boolean).map(Number),
   loadMs: Number(values["load-seconds"]) * 1000,
   budgetMs: Number(values["budget-seconds"]) * 1000,
+  stalenessN: Number(values["staleness-n"]),
   only: values.only?.split(","),
   cpuProfDir: values["cpu-prof"],
   ablations: !values["skip-ablations"],
@@ -120,13 +139,27 @@ async function measureOperation(
     warmup: 2,
     budgetsMs: { naive_rest: opts.budgetMs },
   });
+  // What one request costs MLflow once the runs above have warmed the gateway's cache.
+  result.gateway_upstream_calls_warm = (await op.gateway(ctx)).calls;
+  const callsPerMinute: Partial<Record<VariantName, number>> = {};
   for (const [i, v] of VARIANTS.entries()) {
-    const run = (signal?: AbortSignal) => op[v]({ ...ctx, signal });
+    let restCalls = 0;
+    const run = async (signal?: AbortSignal) => {
+      const outcome = await op[v]({ ...ctx, signal });
+      restCalls += outcome.calls;
+      return outcome;
+    };
     const lat = latencyOf[v];
     log(`${op.name} / ${v}: load at 1 and ${opts.concurrency} clients`);
     const load = async () => {
       const one = await closedLoop(run, 1, opts.loadMs);
+      // The gateway's own count of its MLflow calls, the change probe's among them; a REST
+      // variant's, from its runs.
+      const before = v === "gateway" ? await mlflowCallsSoFar(gateway.url) : 0;
+      restCalls = 0;
       const many = await closedLoop(run, opts.concurrency, opts.loadMs);
+      const calls = v === "gateway" ? (await mlflowCallsSoFar(gateway.url)) - before : restCalls;
+      callsPerMinute[v] = perMinute(calls, many.seconds);
       return { one, many };
     };
     const measured = v === "gateway" ? await resources(gateway, load) : { result: await load() };
@@ -147,6 +180,10 @@ async function measureOperation(
     result.abandoned![v] = { at_1: one.abandoned, at_concurrency: many.abandoned };
     log(`${op.name} / ${v}: ${JSON.stringify(result[v])} errors ${many.errors}`);
   }
+  result.upstream_calls_per_minute = {
+    gateway: callsPerMinute.gateway!,
+    parallel_rest: callsPerMinute.parallel_rest!,
+  };
   const r = result as OperationResult;
   r.p50_ratio_vs_parallel_rest = round(r.gateway.p50_ms / r.parallel_rest.p50_ms);
   r.p50_ratio_vs_naive_rest = round(r.gateway.p50_ms / r.naive_rest.p50_ms);
@@ -214,8 +251,23 @@ async function main() {
     // Every gateway request carries a JWT the gateway verifies, but in the no_auth ablation.
     identity = await startBenchIdentity();
     const auth = identity.auth;
+    const benchProjects = projects.filter((p) => p.name.startsWith("bench-"));
+    // The gateway as deployed with its defaults: the live cache, fed by the change probe and
+    // by MLflow's webhooks, which every gateway of the bench registers at its own port.
+    const secret = randomBytes(24).toString("base64url");
+    const liveConfig = async (extra: ConfigExtra) =>
+      benchConfig(stack!, benchProjects, { auth, ...extra }, { port: await freePort(), secret });
+    const config = await liveConfig({});
+    const parsed = parseConfig(JSON.stringify(config), {}, "bench");
+    const gatewayCache = {
+      cache_ttl_ms: parsed.mlflowReads.cacheTtlMs,
+      live_cache_ttl_ms: parsed.mlflowReads.liveCacheTtlMs,
+      events: parsed.events.enabled,
+      webhooks: parsed.projects.every((p) => p.webhook?.register),
+      poll_ms: parsed.events.pollMs,
+    };
     gateway = await startGatewayProcess({
-      config: benchConfig(stack, projects, { auth }),
+      config,
       dir,
       entry,
       cpuProfDir: opts.cpuProfDir,
@@ -224,7 +276,7 @@ async function main() {
     log(`gateway: pid ${gateway.pid} at ${gateway.url}`);
     const ctx: BenchContext = {
       gatewayUrl: gateway.url,
-      projects: projects.filter((p) => p.name.startsWith("bench-")),
+      projects: benchProjects,
       target,
       agent,
       authorization: identity.authorization,
@@ -233,19 +285,44 @@ async function main() {
     for (const op of OPERATIONS.filter((o) => !opts.only || opts.only.includes(o.name))) {
       operations.push(await measureOperation(op, ctx, gateway));
     }
-    // Each scaling size is its own project; the size of the main projects reuses the first.
+    // After the operations, whose data it changes (an alias on model-001, versions of model-002).
+    const staleness =
+      opts.stalenessN > 0
+        ? {
+            poll_ms: gatewayCache.poll_ms,
+            changes: opts.stalenessN,
+            kinds: await measureStaleness(ctx, first, changeKinds(opts.versions), {
+              changes: opts.stalenessN,
+              pollMs: gatewayCache.poll_ms,
+              timeoutMs: Math.max(10_000, 3 * gatewayCache.poll_ms),
+              log,
+            }),
+          }
+        : undefined;
+    // The main gateway stops first: its profile is written, and it takes no CPU from these.
+    await gateway.stop();
+    gateway = undefined;
+    // How the gateway's own path grows with the data: without the cache, every request reads
+    // MLflow. Each scaling size is its own project; the size of the main projects reuses the first.
+    const scalingDir = join(dir, "scaling");
+    await mkdir(scalingDir, { recursive: true });
+    gateway = await startGatewayProcess({
+      config: benchConfig(stack, projects, { auth, ...NO_CACHE }),
+      dir: scalingDir,
+      entry,
+      node,
+    });
     const projectOfSize = new Map<number, string>(
       opts.sizes.map((s) => [s, s === opts.models ? first.name : `size-${s}`]),
     );
-    const scaled = await scaling({ ...ctx, projects }, projectOfSize);
-    // The main gateway stops first: its profile is written, and it takes no CPU from these.
+    const scaled = await scaling({ ...ctx, gatewayUrl: gateway.url, projects }, projectOfSize);
     await gateway.stop();
     gateway = undefined;
     const ablations = opts.ablations
       ? await ablate(ctx, [dashboard, modelPage, artifactTree], {
           dir,
           entry,
-          gatewayConfig: (extra) => benchConfig(stack!, projects, { auth, ...extra }),
+          gatewayConfig: liveConfig,
           names: opts.ablationNames,
           node,
           runs: opts.runs,
@@ -281,6 +358,9 @@ async function main() {
       operations,
       scaling: scaled,
       ablations,
+      gateway_cache: gatewayCache,
+      staleness,
+      targets: targetChecks({ operations, staleness }),
     };
     await writeResults(
       results,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { isDeepStrictEqual } from "node:util";
 import { Agent } from "undici";
+import { NO_CACHE } from "../../bench/ablations.js";
 import { benchConfig, growModel, uploadModelFiles } from "../../bench/fixture.js";
 import type { BenchContext, BenchProject, Operation } from "../../bench/operation.js";
 import { artifactTree } from "../../bench/operations/artifact-tree.js";
@@ -17,6 +18,8 @@ import { testStack } from "../support/stack.js";
 // The bench's own operations at a small size, so a change that breaks batching fails CI:
 // upstream call counts are deterministic, times are not (and are not asserted). Two
 // projects alike but for size (3 and 8 models) show the counts do not grow with the data.
+// Without the read cache (the bench's no_cache ablation): with it, a request after the first
+// makes fewer calls, and the counts would say nothing of batching.
 const SIZES = { "guard-small": 3, "guard-big": 8 } as const;
 const servers: ExtraMlflow[] = [];
 const agent = new Agent({ connections: 8 });
@@ -35,7 +38,11 @@ beforeAll(async () => {
   // From the synthetic seed's six versions (its default) to nine.
   await growModel(small!, "model-000", 6, 9);
   const target = await uploadModelFiles(small!, "model-000");
-  const config = parseConfig(JSON.stringify(benchConfig(testStack(), projects)), {}, "guard");
+  const config = parseConfig(
+    JSON.stringify(benchConfig(testStack(), projects, NO_CACHE)),
+    {},
+    "guard",
+  );
   gateway = await startGateway(config, createLogger("silent"));
   ctx = { gatewayUrl: gateway.url, projects, target, agent };
 }, 300_000);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "@jest/globals";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Results, writeResults } from "../../../bench/report.js";
+import { cacheLabel, type Results, table, writeResults } from "../../../bench/report.js";
+import { targetChecks } from "../../../bench/targets.js";
 
 // The committed results: a real run's shape, with the backend under test put in.
 const committed = async (): Promise<Results> =>
@@ -40,5 +41,94 @@ describe("bench results", () => {
     };
     const { header } = await written(results as Results);
     expect(header).toContain("MLflow on SQLite 3.40.1;");
+  });
+});
+
+describe("bench results of the live cache", () => {
+  const staleness = {
+    poll_ms: 3000,
+    changes: 20,
+    kinds: [
+      {
+        kind: "alias_moved",
+        carrier: "webhook" as const,
+        changes: 20,
+        p50_ms: 61.2,
+        p99_ms: 140.5,
+        max_ms: 140.5,
+        timeouts: 0,
+        timeout_ms: 10_000,
+        reverted: 0,
+        samples_ms: [61.2, 140.5],
+      },
+      {
+        kind: "model_tag_set",
+        carrier: "probe" as const,
+        changes: 20,
+        p50_ms: 1900,
+        p99_ms: 4100,
+        max_ms: 4100,
+        timeouts: 0,
+        timeout_ms: 10_000,
+        reverted: 1,
+        samples_ms: [1900, 4100],
+      },
+    ],
+  };
+
+  async function live(): Promise<Results> {
+    const results = await committed();
+    results.operations = results.operations.map((op) => ({
+      ...op,
+      upstream_calls_per_minute: { gateway: 250, parallel_rest: 900 },
+      gateway_upstream_calls_warm: 0,
+    }));
+    results.gateway_cache = {
+      cache_ttl_ms: 5000,
+      live_cache_ttl_ms: 300_000,
+      events: true,
+      webhooks: true,
+      poll_ms: 3000,
+    };
+    results.staleness = staleness;
+    results.targets = targetChecks({ operations: results.operations, staleness });
+    return results;
+  }
+
+  it("list staleness per kind against its bound, calls a minute, and every target met or not", async () => {
+    const lines = table(await live()).split("\n");
+    expect(lines).toContain("| alias_moved | webhook | 20 | 61.2 | 140.5 | 140.5 | 2000 | 0 | 0 |");
+    expect(lines).toContain("| model_tag_set | probe | 20 | 1900 | 4100 | 4100 | 4000 | 0 | 1 |");
+    expect(lines.find((l) => l.startsWith("| dashboard | 250 | 900 |"))).toBeDefined();
+    expect(lines).toContain(
+      "| staleness of alias_moved (webhook): p99 ≤ 2000 ms | 140.5 ms | yes |",
+    );
+    expect(lines).toContain(
+      "| staleness of model_tag_set (probe): p99 ≤ 4000 ms | 4100 ms | **no** |",
+    );
+    expect(lines[0]).toContain(
+      "The gateway kept registry reads up to 300000 ms, dropped on events from MLflow's " +
+        "webhooks and a change probe every 3000 ms, and other reads 5000 ms.",
+    );
+  });
+
+  it("leave those tables out for results measured before them", async () => {
+    const text = table(await committed());
+    expect(text).not.toContain("carried by");
+    expect(text).not.toContain("| target |");
+    expect(text).not.toContain("calls / min");
+  });
+
+  it("say how the gateway's cache was set", () => {
+    const cache = { cache_ttl_ms: 5000, live_cache_ttl_ms: 300_000, events: true, poll_ms: 3000 };
+    expect(cacheLabel({ ...cache, cache_ttl_ms: 0, webhooks: false })).toBe(
+      "The gateway's read cache was off.",
+    );
+    expect(cacheLabel({ ...cache, events: false, webhooks: true })).toBe(
+      "The gateway cached MLflow's reads for 5000 ms, without events.",
+    );
+    expect(cacheLabel({ ...cache, webhooks: false })).toContain(
+      "dropped on events from a change probe every 3000 ms",
+    );
   });
 });

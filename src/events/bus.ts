@@ -12,8 +12,7 @@ export interface ProbeHeartbeat {
 }
 
 export type BusMessage =
-  | { type: "events"; events: RegistryEvent[] }
-  | { type: "heartbeat"; heartbeat: ProbeHeartbeat };
+  { type: "events"; events: RegistryEvent[] } | { type: "heartbeat"; heartbeat: ProbeHeartbeat };
 
 export interface BusHandlers {
   message(message: BusMessage): void;

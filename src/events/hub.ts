@@ -46,7 +46,9 @@ export class EventHub {
     for (const { name } of this.upstreams.projects) {
       const transport = this.upstreams.mlflow(name);
       // The write already dropped this replica's stale reads; the event tells the others.
-      this.stopListening.push(transport.onChange((change) => void this.publish([change], "GATEWAY")));
+      this.stopListening.push(
+        transport.onChange((change) => void this.publish([change], "GATEWAY")),
+      );
     }
   }
 

@@ -177,7 +177,7 @@ describe("/readyz", () => {
   const versionCalls = (server: { requests: IncomingMessage[] }) =>
     server.requests.filter((r) => r.url === "/version").length;
 
-  it("makes one probe per upstream for 200 rapid requests, and shows only the status", async () => {
+  it("makes one probe per upstream for 200 rapid requests, and shows only the status and cache", async () => {
     const a = await fakeMlflow(listing);
     const b = await fakeMlflow(listing);
     const gw = await gateway({ a: a.url, b: b.url });
@@ -186,9 +186,13 @@ describe("/readyz", () => {
     const bodies = await Promise.all(answers.map((r) => r.json()));
 
     expect(answers.every((r) => r.status === 200)).toBe(true);
-    expect(new Set(bodies.map((b) => JSON.stringify(b)))).toEqual(
-      new Set([JSON.stringify({ ready: true })]),
-    );
+    // The cache's state says whether change events keep it fresh (no project names or errors).
+    const shown = new Set(bodies.map((b) => JSON.stringify(b)));
+    expect(shown.size).toBe(1);
+    expect(bodies[0]).toEqual({
+      ready: true,
+      cache: expect.stringMatching(/^(live|partial|ttl)$/),
+    });
     expect([versionCalls(a), versionCalls(b)]).toEqual([1, 1]);
   });
 

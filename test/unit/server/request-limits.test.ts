@@ -36,6 +36,9 @@ async function gateway(projects: Record<string, string>, server: Record<string, 
     s3: { endpoint: "http://127.0.0.1:9", forcePathStyle: true },
     projects: Object.entries(projects).map(([name, url]) => ({ name, mlflow: { url } })),
     auth: { anonymous: [{ project: "*", role: "admin" }] },
+    // These tests count the calls each fake MLflow gets: no probe, no cache between requests.
+    events: { enabled: false },
+    mlflowReads: { cacheTtlMs: 0 },
   });
   const logger = createLogger("info", {
     write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),

@@ -306,6 +306,10 @@ def server_env(moto_port: int) -> dict:
         "MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS": "true",
         "MLFLOW_WEBHOOK_ALLOWED_SCHEMES": "http,https",
         "MLFLOW_WEBHOOK_CACHE_TTL": "1",
+        # A test gateway that was killed leaves its webhook behind; MLflow would retry each
+        # delivery to it for seconds on its 10 delivery threads, delaying the live ones.
+        "MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES": "0",
+        "MLFLOW_WEBHOOK_REQUEST_TIMEOUT": "5",
     }
 
 

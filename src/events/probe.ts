@@ -31,6 +31,8 @@ export class ChangeProbe {
   private stopped = false;
   private lastDurationMs = 0;
   private loggedFailure = false;
+  /** The last heartbeat sent: when its probe began, and until when it holds (performance.now()). */
+  private lastHeartbeat: { startedAt: number; until: number } | undefined;
   readonly status: ProbeStatus = { leading: false, lastOkAt: null, lastError: null };
 
   constructor(
@@ -106,12 +108,27 @@ export class ChangeProbe {
     if (this.loggedFailure)
       this.logger.info({ project: this.project }, "events: probe answers again");
     this.loggedFailure = false;
+    // Until the next run has had time to end, and a margin.
+    const liveForMs = this.pollMs + 2 * Math.max(this.lastDurationMs, 500) + 1_000;
+    this.lastHeartbeat = { startedAt: started, until: performance.now() + liveForMs };
     await this.hub.heartbeat({
       project: this.project,
-      // Until the next run has had time to end, and a margin.
-      liveForMs: this.pollMs + 2 * Math.max(this.lastDurationMs, 500) + 1_000,
+      liveForMs,
       fresh: previous === undefined,
       startedAgoMs: performance.now() - started,
+    });
+  }
+
+  /** Repeats the last heartbeat, still valid, for a replica that just joined the bus. */
+  reannounce(): void {
+    const last = this.lastHeartbeat;
+    const now = performance.now();
+    if (!this.status.leading || !last || last.until <= now) return;
+    void this.hub.heartbeat({
+      project: this.project,
+      liveForMs: last.until - now,
+      fresh: false,
+      startedAgoMs: now - last.startedAt,
     });
   }
 

@@ -27,6 +27,7 @@ const eventSchema = z.object({
 });
 const messageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("events"), events: z.array(eventSchema).max(1000) }),
+  z.object({ type: z.literal("hello") }),
   z.object({
     type: z.literal("heartbeat"),
     heartbeat: z.object({
@@ -89,7 +90,9 @@ export class RedisBus implements EventBus {
     });
     this.subscriber.on("ready", () => {
       // ioredis subscribes again on reconnect; whatever was published in between is lost.
-      if (this.subscribed) handlers.gap();
+      if (!this.subscribed) return;
+      handlers.gap();
+      handlers.joined();
     });
     this.subscriber.on("close", () => {
       if (this.subscribed) handlers.gap();
@@ -102,6 +105,7 @@ export class RedisBus implements EventBus {
       .then(() => {
         this.subscribed = true;
         this.logger.info({ channel: this.channel }, "events: subscribed on Redis");
+        handlers.joined();
       })
       .catch((error: unknown) =>
         this.logger.warn({ err: error }, "events: cannot subscribe on Redis yet; retrying"),

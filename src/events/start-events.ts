@@ -71,6 +71,9 @@ export async function startEvents(
       probes.set(name, probe);
       probe.start();
     }
+    hub.onHello(() => {
+      for (const probe of probes.values()) probe.reannounce();
+    });
   }
 
   return {

@@ -73,9 +73,16 @@ export class RedisBus implements EventBus {
     this.publisher = new Redis(url, options);
     this.subscriber = new Redis(url, { ...options, commandTimeout: undefined });
     for (const connection of [this.publisher, this.subscriber]) {
-      connection.on("error", (error: Error) =>
-        this.logger.warn({ err: error }, "events: Redis connection error"),
-      );
+      // Logged once an outage (ioredis retries every 2 s), and again when it ends.
+      let down = false;
+      connection.on("error", (error: Error) => {
+        if (!down) this.logger.warn({ err: error }, "events: Redis unreachable; retrying");
+        down = true;
+      });
+      connection.on("ready", () => {
+        if (down) this.logger.info("events: Redis reachable again");
+        down = false;
+      });
     }
   }
 

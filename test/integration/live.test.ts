@@ -1,7 +1,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Config } from "../../src/config/schema.js";
+import { startExtraProject } from "../support/extra-project.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
+import { freePort } from "../support/ports.js";
 import { stackConfig, testStack } from "../support/stack.js";
 
 // The live cache as configured by default (stackConfig turns it off for the other tests), with
@@ -240,5 +242,52 @@ describe("webhook deliveries", () => {
     const retry = await signed.send();
     expect(await retry.json()).toEqual({ duplicate: true });
     expect(await stillCached()).toBe(true);
+  });
+});
+
+describe("when events fail", () => {
+  it("falls back to the short TTL for a project whose probe fails, and says so in /readyz", async () => {
+    const extra = await startExtraProject("live-down");
+    const own = structuredClone(config);
+    own.projects = [extra.project];
+    const down = await startTestGateway(own);
+    try {
+      const cacheOfExtra = async () =>
+        (
+          (await (await fetch(`${down.url}/readyz`)).json()) as {
+            events: { projects: { cache: string; probe: { lastError: string | null } }[] };
+          }
+        ).events.projects[0]!;
+      await waitFor(async () => (await cacheOfExtra()).cache === "live", 20_000, "a live cache");
+      await extra.server.stop();
+      await waitFor(async () => (await cacheOfExtra()).cache === "ttl", 20_000, "the TTL fallback");
+      expect((await cacheOfExtra()).probe.lastError).toEqual(expect.any(String));
+    } finally {
+      await down.stop();
+      await extra.server.stop();
+    }
+  });
+
+  it("serves with Redis unreachable, its caches on their TTL", async () => {
+    const own = structuredClone(config);
+    own.events.bus = "redis";
+    own.events.redis = { url: `redis://127.0.0.1:${await freePort()}`, channel: "rg-test-down" };
+    for (const project of own.projects) delete project.webhook;
+    const gateway = await startTestGateway(own);
+    try {
+      await sleep(2 * POLL_MS);
+      const ready = (await (await fetch(`${gateway.url}/readyz`)).json()) as {
+        ready: boolean;
+        events: { bus: { connected: boolean }; projects: { cache: string }[] };
+      };
+      expect(ready.ready).toBe(true);
+      expect(ready.events.bus.connected).toBe(false);
+      expect(new Set(ready.events.projects.map((p) => p.cache))).toEqual(new Set(["ttl"]));
+      const answer = await gateway.query<ModelView>(MODEL_QUERY, { p: PROJECT, n: model });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.model?.aliases).toEqual(expect.any(Array));
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -4,10 +4,20 @@ import tseslint from "typescript-eslint";
 
 /**
  * The layers of src/, bottom first. A file may import its own layer and the layers below it,
- * never one above (ARCHITECTURE.md): server → graph → registry → loaders → sources → telemetry →
- * config.
+ * never one above (ARCHITECTURE.md): server → graph → registry → events → loaders → sources →
+ * telemetry → config.
  */
-const LAYERS = ["config", "telemetry", "sources", "loaders", "registry", "graph", "server", "cli"];
+const LAYERS = [
+  "config",
+  "telemetry",
+  "sources",
+  "loaders",
+  "events",
+  "registry",
+  "graph",
+  "server",
+  "cli",
+];
 
 /** An import of `layer` from a file in another src/ folder: `../layer/…`, `../../layer/…`. */
 const importOf = (layer) => `^(\\.\\./)+${layer}/`;

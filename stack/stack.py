@@ -28,6 +28,7 @@ stdout carries only the READY line; progress goes to stderr, child output to DIR
 import argparse
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -299,6 +300,16 @@ def server_env(moto_port: int) -> dict:
         "AWS_DEFAULT_REGION": REGION,
         "MLFLOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
         "MLFLOW_BOTO_CLIENT_ADDRESSING_STYLE": "path",
+        # Webhooks to a gateway on this machine: MLflow allows only https URLs to public
+        # addresses unless told otherwise, and caches each event's webhook list for 60 s, so a
+        # webhook the gateway has just registered would not fire for a minute.
+        "MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS": "true",
+        "MLFLOW_WEBHOOK_ALLOWED_SCHEMES": "http,https",
+        "MLFLOW_WEBHOOK_CACHE_TTL": "1",
+        # A test gateway that was killed leaves its webhook behind; MLflow would retry each
+        # delivery to it for seconds on its 10 delivery threads, delaying the live ones.
+        "MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES": "0",
+        "MLFLOW_WEBHOOK_REQUEST_TIMEOUT": "5",
     }
 
 
@@ -430,6 +441,9 @@ def gateway_yaml(moto_port: int, servers: list[dict]) -> str:
         # Where the gateway writes this project's uploads and promoted versions.
         root = f"{s['artifactsDestination']}/registry-graph"
         lines += [f"      root: {root}/{s['workspace']}" if s.get("workspace") else f"      root: {root}"]
+        # The gateway registers its webhook on the server at start (docs/live.md); each
+        # project signs with a secret of its own, new each run.
+        lines += ["    webhook:", f"      secret: {secrets.token_hex(16)}", "      register: true"]
     return "\n".join(lines) + "\n"
 
 

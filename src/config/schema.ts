@@ -228,7 +228,10 @@ const events = z.strictObject({
   bus: z.enum(["memory", "redis"]).default("memory"),
   redis: z
     .strictObject({
-      url: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").default("redis://127.0.0.1:6379"),
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+        .default("redis://127.0.0.1:6379"),
       // The pub/sub channel, and the prefix of the probe leader's lock key.
       channel: z.string().min(1).max(200).default("registry-graph:events"),
     })
@@ -241,7 +244,11 @@ const events = z.strictObject({
       // A delivery whose X-MLflow-Timestamp is further than this from now is a replay: 401.
       toleranceSeconds: z.int().min(1).max(3600).default(300),
       // The largest body read; MLflow's payloads are a few KB.
-      maxBodyBytes: z.int().min(1024).max(16 * MiB).default(256 * 1024),
+      maxBodyBytes: z
+        .int()
+        .min(1024)
+        .max(16 * MiB)
+        .default(256 * 1024),
     })
     .prefault({}),
   subscriptions: z

@@ -13,12 +13,16 @@ export interface ProbeHeartbeat {
 
 export type BusMessage =
   | { type: "events"; events: RegistryEvent[] }
-  | { type: "heartbeat"; heartbeat: ProbeHeartbeat };
+  | { type: "heartbeat"; heartbeat: ProbeHeartbeat }
+  /** A replica (re)joined the bus: probe leaders repeat their last heartbeat for it. */
+  | { type: "hello" };
 
 export interface BusHandlers {
   message(message: BusMessage): void;
   /** Messages may have been lost (a dropped connection): what they said must be assumed. */
   gap(): void;
+  /** Messages flow (again): this replica is on the bus from now on. */
+  joined(): void;
 }
 
 /**

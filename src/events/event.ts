@@ -14,7 +14,11 @@ export interface RegistryEvent extends RegistryChange {
   origin: EventOrigin;
 }
 
-export function toEvent(change: RegistryChange, origin: EventOrigin, at = Date.now()): RegistryEvent {
+export function toEvent(
+  change: RegistryChange,
+  origin: EventOrigin,
+  at = Date.now(),
+): RegistryEvent {
   return { ...change, id: randomUUID(), at, origin };
 }
 

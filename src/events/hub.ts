@@ -28,6 +28,7 @@ export class EventHub {
   private readonly delivered: LRUCache<string, true>;
   private readonly stopListening: (() => void)[] = [];
   private lastEventAt = new Map<string, { origin: EventOrigin; at: number }>();
+  private readonly helloListeners = new Set<() => void>();
 
   constructor(
     readonly bus: EventBus,
@@ -42,11 +43,15 @@ export class EventHub {
     await this.bus.start({
       message: (message) => this.receive(message),
       gap: () => this.gap(),
+      // A replica that joins would wait a whole probe period for its first heartbeat.
+      joined: () => void this.send({ type: "hello" }),
     });
     for (const { name } of this.upstreams.projects) {
       const transport = this.upstreams.mlflow(name);
       // The write already dropped this replica's stale reads; the event tells the others.
-      this.stopListening.push(transport.onChange((change) => void this.publish([change], "GATEWAY")));
+      this.stopListening.push(
+        transport.onChange((change) => void this.publish([change], "GATEWAY")),
+      );
     }
   }
 
@@ -63,6 +68,12 @@ export class EventHub {
   /** Tells every replica that `project`'s probe ran (see Freshness). */
   heartbeat(heartbeat: ProbeHeartbeat): Promise<void> {
     return this.send({ type: "heartbeat", heartbeat });
+  }
+
+  /** Calls `listener` whenever a replica joins the bus (the probes repeat their heartbeat). */
+  onHello(listener: () => void): () => void {
+    this.helloListeners.add(listener);
+    return () => this.helloListeners.delete(listener);
   }
 
   /** Calls `listener` with every event from now on; returns its removal. */
@@ -95,6 +106,10 @@ export class EventHub {
   }
 
   private receive(message: BusMessage): void {
+    if (message.type === "hello") {
+      for (const listener of this.helloListeners) listener();
+      return;
+    }
     if (message.type === "heartbeat") {
       const { project, liveForMs, fresh, startedAgoMs } = message.heartbeat;
       if (!this.upstreams.hasProject(project)) return;

@@ -11,6 +11,7 @@ export class MemoryBus implements EventBus {
 
   start(handlers: BusHandlers): Promise<void> {
     this.handlers = handlers;
+    handlers.joined();
     return Promise.resolve();
   }
 

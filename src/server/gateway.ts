@@ -32,6 +32,7 @@ import { requestLimits } from "./limits/index.js";
 import { runMutationsWhole } from "./mutations-whole.js";
 import { checkReadiness, ReadinessProbe } from "./readiness.js";
 import { createRouter } from "./routes.js";
+import { webhookRoute } from "./webhook-route.js";
 
 export interface Gateway {
   /** `http://host:port`, with the port actually bound (config port 0 picks a free one). */
@@ -49,7 +50,6 @@ export interface Gateway {
 
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
   const upstreams = Upstreams.fromConfig(config);
-  const events = await startEvents(config, upstreams, logger);
   if (!config.state)
     logger.warn("state.uri is not set: mutations are not recorded in an audit log");
   const storageHints = new StorageHints();
@@ -66,6 +66,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   );
   const metrics = config.metrics.enabled ? new GatewayMetrics(admission) : undefined;
   const observer = upstreamObserver(metrics, s3ProjectResolver(config.projects));
+  const events = await startEvents(config, upstreams, observer, logger);
   warnIfAnonymousMayWrite(config.auth, logger);
   const apollo = new ApolloServer<RequestContext>({
     // Audit outside whole: a mutation refused as it starts is recorded too.
@@ -99,7 +100,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   await apollo.start();
 
   const readiness = new ReadinessProbe(
-    () => checkReadiness(upstreams),
+    () => checkReadiness(upstreams, events),
     config.server.readiness.cacheMs,
   );
   const router = createRouter({
@@ -114,6 +115,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     requestTimeoutMs: config.server.limits.requestTimeoutMs,
     readiness,
     readinessDetails: config.server.readiness.details,
+    webhook: webhookRoute(config, events.hub, logger),
   });
   server.on("request", (req, res) => {
     router(req, res).catch((error: unknown) => {
@@ -127,6 +129,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     server.once("error", reject);
     server.listen(config.server.port, config.server.host, resolve);
   });
+  events.registerWebhooks(urlOf(server));
   const metricsServer =
     metrics && config.metrics.port !== undefined
       ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host)

@@ -3,6 +3,7 @@ import { MlflowClient } from "../sources/mlflow/client.js";
 import type { ServerStatus } from "../sources/mlflow/types.js";
 import { type BucketStatus, probeBucket } from "../sources/s3/client.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import type { EventsStatus, GatewayEvents } from "../events/start-events.js";
 
 export interface Readiness {
   ready: boolean;
@@ -10,13 +11,18 @@ export interface Readiness {
   draining?: true;
   projects: ({ name: string } & ServerStatus)[];
   s3: BucketStatus[];
+  /** Whether each project's cache is kept fresh by events, or falls back to its TTL. */
+  events?: EventsStatus;
 }
 
 /**
  * Every upstream, probed in parallel, each within its own timeout. The gateway is ready while
  * at least one project answers: with the others down it still serves what it can.
  */
-export async function checkReadiness(upstreams: Upstreams): Promise<Readiness> {
+export async function checkReadiness(
+  upstreams: Upstreams,
+  events?: GatewayEvents,
+): Promise<Readiness> {
   const calls = new UpstreamCalls();
   const [projects, s3] = await Promise.all([
     Promise.all(
@@ -27,7 +33,12 @@ export async function checkReadiness(upstreams: Upstreams): Promise<Readiness> {
     ),
     Promise.all(upstreams.buckets().map((bucket) => probeBucket(upstreams.s3, bucket))),
   ]);
-  return { ready: projects.some((p) => p.up), projects, s3 };
+  return {
+    ready: projects.some((p) => p.up),
+    projects,
+    s3,
+    ...(events ? { events: events.status() } : {}),
+  };
 }
 
 /**

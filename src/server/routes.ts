@@ -7,11 +7,13 @@ import {
   readGraphiqlAsset,
 } from "./graphiql.js";
 import { type GraphQLRoute, handleGraphQL } from "./http-graphql.js";
+import type { EventsStatus } from "../events/start-events.js";
 import type { ReadinessProbe } from "./readiness.js";
 import type { GatewayMetrics } from "../telemetry/metrics.js";
 import { inServerSpan, tracingOn } from "../telemetry/tracing.js";
 import { RequestRecord } from "./request-record.js";
 import { requestIdOf, withRequestId } from "./request-id.js";
+import { WEBHOOK_PREFIX } from "./webhook-route.js";
 
 export interface RouteDeps extends GraphQLRoute<RequestContext> {
   readiness: ReadinessProbe;
@@ -21,6 +23,8 @@ export interface RouteDeps extends GraphQLRoute<RequestContext> {
   metrics?: GatewayMetrics;
   /** Writes a GraphQL request's log line, metrics and span once its response is done. */
   finish: (record: RequestRecord, status: number) => void;
+  /** MLflow's webhook deliveries, at /webhooks/mlflow/<project> (webhook-route.ts). */
+  webhook: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -35,6 +39,13 @@ export async function sendMetrics(res: ServerResponse, metrics: GatewayMetrics):
   res.end(body);
 }
 
+/** live: every project's cache kept fresh by events; ttl: none; partial: some. */
+function cacheSummary(events: EventsStatus): "live" | "partial" | "ttl" {
+  const live = events.projects.filter((p) => p.cache === "live").length;
+  if (live === events.projects.length) return "live";
+  return live === 0 ? "ttl" : "partial";
+}
+
 function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
   return (
     req.method === "GET" &&
@@ -44,7 +55,8 @@ function wantsGraphiql(req: IncomingMessage, url: URL): boolean {
 }
 
 /**
- * The gateway's HTTP surface: /graphql (GraphiQL on a browser GET), /healthz, /readyz. Every
+ * The gateway's HTTP surface: /graphql (GraphiQL on a browser GET), /healthz, /readyz,
+ * /webhooks/mlflow/<project> (MLflow's webhooks), /metrics unless on its own port. Every
  * response carries its request's id (`x-request-id`), the key to its lines in the log.
  */
 export function createRouter(deps: RouteDeps) {
@@ -90,6 +102,7 @@ function routeTo(deps: RouteDeps) {
       }
       return observedGraphQL(deps, req, res, requestId);
     }
+    if (url.pathname.startsWith(WEBHOOK_PREFIX)) return deps.webhook(req, res, url.pathname);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return sendJson(res, 405, { error: "method not allowed" });
     }
@@ -99,7 +112,11 @@ function routeTo(deps: RouteDeps) {
       const readiness = await deps.readiness.check();
       const body = deps.readinessDetails
         ? readiness
-        : { ready: readiness.ready, ...(readiness.draining && { draining: true }) };
+        : {
+            ready: readiness.ready,
+            ...(readiness.draining && { draining: true }),
+            ...(readiness.events && { cache: cacheSummary(readiness.events) }),
+          };
       return sendJson(res, readiness.ready ? 200 : 503, body);
     }
     if (url.pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) {

@@ -48,7 +48,11 @@ export class Freshness {
  * The cache's policy for one project: registry reads covered by live events are kept for
  * `liveTtlMs`, everything else for `ttlMs`.
  */
-export function freshnessPolicy(freshness: Freshness, ttlMs: number, liveTtlMs: number): CachePolicy {
+export function freshnessPolicy(
+  freshness: Freshness,
+  ttlMs: number,
+  liveTtlMs: number,
+): CachePolicy {
   return {
     ttlMs: (scope: ReadScope, startedAt: number) =>
       scope.kind !== "other" && freshness.covers(startedAt) ? Math.max(ttlMs, liveTtlMs) : ttlMs,

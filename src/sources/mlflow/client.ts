@@ -40,11 +40,15 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** One project's MLflow, as seen by one GraphQL request (its calls are counted there). */
+/**
+ * One project's MLflow, as seen by one GraphQL request (its calls are counted there), or by
+ * the change probe, whose reads are all `fresh`: never a shared or cached answer.
+ */
 export class MlflowClient {
   constructor(
     private readonly transport: MlflowTransport,
     private readonly calls: UpstreamCalls,
+    private readonly options: { fresh?: boolean } = {},
   ) {}
 
   get project(): string {
@@ -52,7 +56,8 @@ export class MlflowClient {
   }
 
   private request<T>(req: MlflowRequest): Promise<T> {
-    return this.transport.request<T>(req, this.calls);
+    const fresh = this.options.fresh || req.fresh;
+    return this.transport.request<T>(fresh ? { ...req, fresh } : req, this.calls);
   }
 
   /** A get answered without its object: an upstream error, never a made-up model or version. */

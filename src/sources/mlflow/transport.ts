@@ -76,10 +76,14 @@ export function readScope(req: MlflowRequest): ReadScope {
   return { kind: "model", model: name, version: Number.isInteger(version) ? version : null };
 }
 
-/** What a registry write changes: its model (one version of it, when it names one). */
-export function writeScope(req: MlflowRequest): ChangeScope | undefined {
+/**
+ * What a write makes stale: its model (one version of it, when it names one); `all` when it
+ * cannot tell, none for a write outside the registry (the gateway's webhook).
+ */
+export function writeScope(req: MlflowRequest): ChangeScope | "all" | "none" {
+  if (!req.path.startsWith(REGISTRY) && !req.path.startsWith(VERSIONS)) return "none";
   const body = (req.json ?? {}) as { name?: unknown; version?: unknown };
-  if (typeof body.name !== "string") return undefined;
+  if (typeof body.name !== "string") return "all";
   const version = Number(body.version);
   return {
     model: body.name,
@@ -160,7 +164,8 @@ export class MlflowTransport {
 
   /** Reports a change a write made (writer.ts), once MLflow has confirmed it. */
   changed(change: Omit<RegistryChange, "project">): void {
-    for (const listener of this.changeListeners) listener({ ...change, project: this.project.name });
+    for (const listener of this.changeListeners)
+      listener({ ...change, project: this.project.name });
   }
 
   /** Never aborted once sent: a write cut off midway may still have happened upstream. */
@@ -171,7 +176,8 @@ export class MlflowTransport {
     } finally {
       // Even a failed write may have changed something (a timeout after MLflow committed).
       const scope = writeScope(req);
-      this.shared.invalidate(scope ? [scope] : undefined);
+      if (scope === "all") this.shared.invalidate();
+      else if (scope !== "none") this.shared.invalidate([scope]);
     }
   }
 

@@ -53,7 +53,13 @@ export class MlflowWriter {
 
   async setModelTag(name: string, key: string, value: string): Promise<void> {
     await this.send("POST", "registered-models/set-tag", { name, key, value });
-    this.transport.changed({ kind: "TAG_SET", model: name, version: null, tagKey: key, tagValue: value });
+    this.transport.changed({
+      kind: "TAG_SET",
+      model: name,
+      version: null,
+      tagKey: key,
+      tagValue: value,
+    });
   }
 
   async deleteModelTag(name: string, key: string): Promise<void> {

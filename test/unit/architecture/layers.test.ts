@@ -20,6 +20,8 @@ describe("layer boundaries", () => {
     ["src/telemetry/x.ts", 'import { UpstreamCalls } from "../sources/calls.js";'],
     ["src/telemetry/x.ts", 'import { startGateway } from "../server/gateway.js";'],
     ["src/config/x.ts", 'import { GatewayMetrics } from "../telemetry/metrics.js";'],
+    ["src/events/x.ts", 'import { createRegistry } from "../registry/create-registry.js";'],
+    ["src/sources/x.ts", 'import { EventHub } from "../events/hub.js";'],
   ])("refuses a back-edge from %s", async (file, code) => {
     expect(await problems(file, `${code}\nexport {};\n`)).toContain(
       "@typescript-eslint/no-restricted-imports",
@@ -33,6 +35,8 @@ describe("layer boundaries", () => {
     ["src/server/x.ts", 'import { buildGraphSchema } from "../graph/schema.js";'],
     ["src/sources/s3/x.ts", 'import { s3Endpoint } from "../../telemetry/labels.js";'],
     ["src/telemetry/x.ts", 'import { s3UriPattern } from "../config/schema.js";'],
+    ["src/events/x.ts", 'import { MlflowClient } from "../sources/mlflow/client.js";'],
+    ["src/registry/x.ts", 'import { EventHub } from "../events/hub.js";'],
   ])("allows %s to import downwards", async (file, code) => {
     expect(await problems(file, `${code}\nexport {};\n`)).not.toContain(
       "@typescript-eslint/no-restricted-imports",

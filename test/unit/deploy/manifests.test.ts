@@ -379,6 +379,7 @@ describe("the Deployment's probes", () => {
   const router = createRouter({
     apollo: undefined as never, // no probe reaches GraphQL
     context: () => Promise.reject(new Error("no GraphQL here")),
+    webhook: () => Promise.reject(new Error("no webhook here")),
     maxBodyBytes: 1024,
     admission: new Admission(1, 0),
     requestTimeoutMs: 1000,

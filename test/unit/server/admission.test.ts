@@ -50,6 +50,8 @@ describe("a gateway at capacity", () => {
         server: { host: "127.0.0.1", port: 0, maxConcurrentRequests: 1, maxQueuedRequests: 0 },
         projects: [{ name: "p", mlflow: { url: fake.url, timeoutMs: 5000 } }],
         auth: { anonymous: [{ project: "*", role: "admin" }] },
+        // The fake holds every call: a change probe's would hold MLflow slots of their own.
+        events: { enabled: false },
       }),
       {},
     );

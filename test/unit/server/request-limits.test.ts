@@ -36,6 +36,9 @@ async function gateway(projects: Record<string, string>, server: Record<string, 
     s3: { endpoint: "http://127.0.0.1:9", forcePathStyle: true },
     projects: Object.entries(projects).map(([name, url]) => ({ name, mlflow: { url } })),
     auth: { anonymous: [{ project: "*", role: "admin" }] },
+    // These tests count the calls each fake MLflow gets: no probe, no cache between requests.
+    events: { enabled: false },
+    mlflowReads: { cacheTtlMs: 0 },
   });
   const logger = createLogger("info", {
     write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
@@ -177,7 +180,7 @@ describe("/readyz", () => {
   const versionCalls = (server: { requests: IncomingMessage[] }) =>
     server.requests.filter((r) => r.url === "/version").length;
 
-  it("makes one probe per upstream for 200 rapid requests, and shows only the status", async () => {
+  it("makes one probe per upstream for 200 rapid requests, and shows only the status and cache", async () => {
     const a = await fakeMlflow(listing);
     const b = await fakeMlflow(listing);
     const gw = await gateway({ a: a.url, b: b.url });
@@ -186,9 +189,13 @@ describe("/readyz", () => {
     const bodies = await Promise.all(answers.map((r) => r.json()));
 
     expect(answers.every((r) => r.status === 200)).toBe(true);
-    expect(new Set(bodies.map((b) => JSON.stringify(b)))).toEqual(
-      new Set([JSON.stringify({ ready: true })]),
-    );
+    // The cache's state says whether change events keep it fresh (no project names or errors).
+    const shown = new Set(bodies.map((b) => JSON.stringify(b)));
+    expect(shown.size).toBe(1);
+    expect(bodies[0]).toEqual({
+      ready: true,
+      cache: expect.stringMatching(/^(live|partial|ttl)$/),
+    });
     expect([versionCalls(a), versionCalls(b)]).toEqual([1, 1]);
   });
 

@@ -25,6 +25,8 @@ async function gatewayOverHeldMlflow(shutdown: { drainDelayMs: number; gracePeri
       server: { host: "127.0.0.1", port: 0, keepAliveTimeoutMs: 70_000, shutdown },
       projects: [{ name: "p", mlflow: { url: fake.url, timeoutMs: 5000 } }],
       auth: { anonymous: [{ project: "*", role: "admin" }] },
+      // The fake holds calls to test the drain: a change probe's would be held too.
+      events: { enabled: false },
     }),
     {},
   );

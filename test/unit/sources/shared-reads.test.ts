@@ -224,3 +224,70 @@ describe("SharedReads", () => {
     });
   });
 });
+
+describe("SharedReads, scoped", () => {
+  const model = (name: string, version: number | null = null) =>
+    ({ kind: "model", model: name, version }) as const;
+
+  function scoped(reads: SharedReads) {
+    let calls = 0;
+    const read = (key: string, scope: Parameters<SharedReads["read"]>[4]) =>
+      reads.read<string>(
+        key,
+        () => Promise.resolve({ value: `${key}#${++calls}`, bytes: 1 }),
+        () => undefined,
+        undefined,
+        scope,
+      );
+    return { read, calls: () => calls };
+  }
+
+  it("drops exactly what a change makes stale", async () => {
+    const reads = new SharedReads({ shareInFlight: true, cacheTtlMs: 60_000, cacheMaxBytes: 1000 });
+    const { read, calls } = scoped(reads);
+    await read("a", model("a"));
+    await read("a/1", model("a", 1));
+    await read("a/2", model("a", 2));
+    await read("b", model("b"));
+    await read("list", { kind: "listing" });
+    await read("runs", { kind: "other" });
+    expect(calls()).toBe(6);
+
+    reads.invalidate([{ model: "a", version: 2 }]);
+    // a (its aliases and latest versions), a's version 2 and the listing are read again.
+    for (const [key, scope] of [
+      ["a", model("a")],
+      ["a/1", model("a", 1)],
+      ["a/2", model("a", 2)],
+      ["b", model("b")],
+      ["list", { kind: "listing" }],
+      ["runs", { kind: "other" }],
+    ] as const) {
+      await read(key, scope);
+    }
+    expect(calls()).toBe(9);
+
+    reads.invalidate([{ model: "b", version: null }]);
+    await read("b", model("b"));
+    await read("a/1", model("a", 1));
+    expect(calls()).toBe(10);
+  });
+
+  it("asks its policy at every hit, so an answer lives as long as the events' state allows", async () => {
+    let now = 0;
+    let ttl = 1_000;
+    const reads = new SharedReads(
+      { shareInFlight: true, cacheTtlMs: 60_000, cacheMaxBytes: 1000 },
+      { ttlMs: () => ttl },
+      () => now,
+    );
+    const { read, calls } = scoped(reads);
+    await read("a", model("a"));
+    now = 900;
+    await read("a", model("a"));
+    expect(calls()).toBe(1);
+    ttl = 500; // the events stopped: the short TTL holds for what was kept already
+    await read("a", model("a"));
+    expect(calls()).toBe(2);
+  });
+});

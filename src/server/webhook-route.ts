@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LRUCache } from "lru-cache";
+import type { Config } from "../config/schema.js";
+import type { EventHub } from "../events/hub.js";
+import { changeOfDelivery, verifyDelivery } from "../events/webhook-delivery.js";
+import type { Logger } from "./logger.js";
+
+export const WEBHOOK_PREFIX = "/webhooks/mlflow/";
+/** Delivery ids remembered to answer MLflow's retries without a second event. */
+const MAX_DELIVERIES = 10_000;
+
+class TooLarge extends Error {}
+
+async function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw new TooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new TooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function answer(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * `POST /webhooks/mlflow/<project>`: a webhook delivery from a project's MLflow. It is
+ * trusted only once its HMAC signature verifies with the project's secret; anything else
+ * (no secret configured, an unknown project, no or a wrong signature, an old timestamp)
+ * gets the same 401 and changes nothing. A verified delivery is published on the event bus.
+ * No upstream call is made.
+ */
+export function webhookRoute(config: Config, hub: EventHub, logger: Logger) {
+  const secrets = new Map(
+    config.projects.flatMap((p) => (p.webhook ? [[p.name, p.webhook.secret] as const] : [])),
+  );
+  const { toleranceSeconds, maxBodyBytes } = config.events.webhooks;
+  const seen = new LRUCache<string, true>({
+    max: MAX_DELIVERIES,
+    ttl: 2 * toleranceSeconds * 1000,
+  });
+
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    if (req.method !== "POST") return answer(res, 405, { error: "method not allowed" });
+    let project: string;
+    try {
+      project = decodeURIComponent(path.slice(WEBHOOK_PREFIX.length));
+    } catch {
+      project = "";
+    }
+    const secret = config.events.enabled ? secrets.get(project) : undefined;
+    let body: Buffer;
+    try {
+      body = await readRaw(req, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof TooLarge)
+        return answer(res, 413, { error: `body over ${maxBodyBytes} bytes` });
+      throw error;
+    }
+    const deliveryId = header(req, "x-mlflow-delivery-id");
+    const verdict = secret
+      ? verifyDelivery(
+          secret,
+          {
+            signature: header(req, "x-mlflow-signature"),
+            timestamp: header(req, "x-mlflow-timestamp"),
+            deliveryId,
+          },
+          body,
+          toleranceSeconds,
+        )
+      : { ok: false as const, reason: "no webhook secret for this path" };
+    if (!verdict.ok) {
+      logger.info({ path: path.slice(0, 200), reason: verdict.reason }, "webhook refused");
+      res.setHeader("www-authenticate", 'HMAC realm="mlflow-webhook"');
+      return answer(res, 401, { error: "unauthorized" });
+    }
+    // MLflow retries a delivery with the same id: it was heard the first time.
+    if (seen.has(`${project}\u0000${deliveryId}`)) return answer(res, 200, { duplicate: true });
+    let change;
+    try {
+      change = changeOfDelivery(body);
+    } catch {
+      logger.warn({ project }, "webhook: a signed body that is not an MLflow event");
+      return answer(res, 400, { error: "not an MLflow webhook payload" });
+    }
+    seen.set(`${project}\u0000${deliveryId}`, true);
+    if (change) await hub.publish([{ ...change, project }], "WEBHOOK");
+    logger.debug({ project, kind: change?.kind ?? "ignored" }, "webhook delivery");
+    return answer(res, 200, { accepted: change ? 1 : 0 });
+  };
+}

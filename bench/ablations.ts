@@ -78,8 +78,7 @@ export async function ablate(
   options: {
     dir: string;
     entry: string;
-    /** A fresh gateway's config (its own port, when it registers webhooks). */
-    gatewayConfig: (extra: ConfigExtra) => Promise<Record<string, unknown>>;
+    gatewayConfig: (extra: ConfigExtra) => Record<string, unknown>;
     /** The names of the ablations to run; all when undefined. */
     names?: string[];
     node: ImageNode;
@@ -99,7 +98,7 @@ export async function ablate(
     const dir = join(options.dir, `ablation-${ablation.name}`);
     await mkdir(dir, { recursive: true });
     const gateway = await startGatewayProcess({
-      config: await options.gatewayConfig(ablation.config),
+      config: options.gatewayConfig(ablation.config),
       dir,
       entry: options.entry,
       node: {

@@ -41,33 +41,24 @@ export interface ConfigExtra {
 }
 
 /**
- * Where MLflow's webhooks reach the gateway: its port, fixed before it starts so that the
- * URL it registers on every server (`events.publicUrl`) is its own, and the secret they are
- * signed with.
- */
-export interface WebhookTarget {
-  port: number;
-  secret: string;
-}
-
-/**
  * The gateway config for these projects (S3 read directly, as the stack's proxied projects),
  * as the YAML file's contents; `extra` adds to its `server`, `mlflowReads`, `metrics` and
  * `events` sections and sets its `auth` (by default, callers need no credentials:
- * ANONYMOUS_ADMIN). With `webhooks`, every project registers the gateway's webhook on its
- * server, as a deployment with the live cache does; without, the change probe alone feeds it.
+ * ANONYMOUS_ADMIN). With a `webhookSecret`, the gateway registers its webhook on every
+ * project's server, at its own address (no `events.publicUrl`: it deletes them when it stops),
+ * as a deployment with the live cache does; without, the change probe alone feeds its cache.
  */
 export function benchConfig(
   stack: Pick<Stack, "dir" | "state">,
   projects: BenchProject[],
   extra: ConfigExtra = {},
-  webhooks?: WebhookTarget,
+  webhookSecret?: string,
 ): Record<string, unknown> {
   const { s3 } = stack.state;
   return {
     server: {
       host: "127.0.0.1",
-      port: webhooks?.port ?? 0,
+      port: 0,
       exposeUpstreamCalls: true,
       // Its operations ask for every model in one page (`first: 10000`), which costs more than
       // the default maxCost allows (a cost is counted from `first`, not from the data), and 50
@@ -79,10 +70,7 @@ export function benchConfig(
     mlflowReads: { ...extra.mlflowReads },
     auth: extra.auth ?? ANONYMOUS_ADMIN,
     metrics: { ...extra.metrics },
-    events: {
-      ...(webhooks ? { publicUrl: `http://127.0.0.1:${webhooks.port}` } : {}),
-      ...extra.events,
-    },
+    events: { ...extra.events },
     s3: {
       endpoint: s3.endpoint,
       region: s3.region,
@@ -93,7 +81,7 @@ export function benchConfig(
       name: p.name,
       mlflow: { url: p.url, timeoutMs: 30_000, concurrency: 8 },
       artifacts: { destination: `s3://${s3.bucket}/${p.name}` },
-      ...(webhooks ? { webhook: { secret: webhooks.secret, register: true } } : {}),
+      ...(webhookSecret ? { webhook: { secret: webhookSecret, register: true } } : {}),
     })),
   };
 }

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -132,19 +131,4 @@ function serving(child: ChildProcess): Promise<string> {
       }
     });
   });
-}
-
-/**
- * A TCP port free on 127.0.0.1 now: a gateway that registers webhooks must know its own URL
- * before it starts (events.publicUrl), so it cannot take port 0.
- */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

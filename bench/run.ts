@@ -9,12 +9,7 @@ import { Agent } from "undici";
 import { type ExtraMlflow, type Stack, stackBackend, startStack } from "../stack/launcher.js";
 import { parseConfig } from "../src/config/load.js";
 import { ABLATIONS, NO_CACHE, ablate } from "./ablations.js";
-import {
-  type GatewayProcess,
-  freePort,
-  imageNode,
-  startGatewayProcess,
-} from "./gateway-process.js";
+import { type GatewayProcess, imageNode, startGatewayProcess } from "./gateway-process.js";
 import {
   benchConfig,
   type ConfigExtra,
@@ -253,11 +248,11 @@ async function main() {
     const auth = identity.auth;
     const benchProjects = projects.filter((p) => p.name.startsWith("bench-"));
     // The gateway as deployed with its defaults: the live cache, fed by the change probe and
-    // by MLflow's webhooks, which every gateway of the bench registers at its own port.
+    // by MLflow's webhooks, which every gateway of the bench registers at its own address.
     const secret = randomBytes(24).toString("base64url");
-    const liveConfig = async (extra: ConfigExtra) =>
-      benchConfig(stack!, benchProjects, { auth, ...extra }, { port: await freePort(), secret });
-    const config = await liveConfig({});
+    const liveConfig = (extra: ConfigExtra) =>
+      benchConfig(stack!, benchProjects, { auth, ...extra }, secret);
+    const config = liveConfig({});
     const parsed = parseConfig(JSON.stringify(config), {}, "bench");
     const gatewayCache = {
       cache_ttl_ms: parsed.mlflowReads.cacheTtlMs,

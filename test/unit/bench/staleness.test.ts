@@ -78,7 +78,9 @@ const kind: ChangeKindProbe = {
 };
 
 let server: Server | undefined;
-afterEach(() => server?.close());
+afterEach(() => {
+  server?.close();
+});
 
 async function measure(lagMs: number, options: { revertOnce?: boolean; changes?: number } = {}) {
   const fake = await fakes({ lagMs, revertOnce: options.revertOnce });

@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import * as prettier from "prettier";
 import type { StackBackend } from "../stack/launcher.js";
 import type { AblationRow } from "./ablations.js";
+import type { IdleCost } from "./idle.js";
 import { VARIANTS } from "./operation.js";
 import type { StalenessResult } from "./staleness.js";
 import { stalenessBoundMs, type TargetCheck } from "./targets.js";
@@ -77,6 +78,8 @@ export interface Results {
     webhooks: boolean;
     poll_ms: number;
   };
+  /** The main gateway without requests, after the staleness runs. */
+  idle?: IdleCost;
   /** Time until a change made through MLflow's REST API shows through the gateway. */
   staleness?: { poll_ms: number; changes: number; kinds: StalenessResult[] };
   /** Issue 19's targets, judged on these results (bench/targets.ts). */
@@ -237,6 +240,14 @@ function upstreamTable(results: Results): string[] {
         orDash(op.gateway_upstream_calls_warm),
       ]),
     ),
+    ...(results.idle
+      ? [
+          "",
+          `Without requests (${results.idle.seconds} s), the gateway made ` +
+            `${results.idle.mlflow_calls_per_minute} MLflow calls a minute and spent ` +
+            `${results.idle.cpu_ms_per_s} ms of CPU a second: the change probe's cost.`,
+        ]
+      : []),
   ];
 }
 

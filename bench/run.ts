@@ -26,6 +26,7 @@ import { champions } from "./operations/champions.js";
 import { dashboard } from "./operations/dashboard.js";
 import { modelPage } from "./operations/model-page.js";
 import { type OperationResult, type Results, type ScalingPoint, writeResults } from "./report.js";
+import { idleCost } from "./idle.js";
 import { changeKinds, measureStaleness } from "./staleness.js";
 import { targetChecks } from "./targets.js";
 import { mlflowCallsSoFar, perMinute } from "./upstream-metrics.js";
@@ -294,6 +295,9 @@ async function main() {
             }),
           }
         : undefined;
+    // Four probe periods with no request: the change probe's own cost.
+    const idle = await idleCost(gateway, (4 * gatewayCache.poll_ms) / 1000);
+    log(`idle: ${JSON.stringify(idle)}`);
     // The main gateway stops first: its profile is written, and it takes no CPU from these.
     await gateway.stop();
     gateway = undefined;
@@ -354,6 +358,7 @@ async function main() {
       scaling: scaled,
       ablations,
       gateway_cache: gatewayCache,
+      idle,
       staleness,
       targets: targetChecks({ operations, staleness }),
     };

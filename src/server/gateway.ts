@@ -66,7 +66,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   );
   const metrics = config.metrics.enabled ? new GatewayMetrics(admission) : undefined;
   const observer = upstreamObserver(metrics, s3ProjectResolver(config.projects));
-  const events = await startEvents(config, upstreams, observer, logger);
+  const events = await startEvents(config, upstreams, observer, logger, metrics?.events);
   warnIfAnonymousMayWrite(config.auth, logger);
   const apollo = new ApolloServer<RequestContext>({
     // Audit outside whole: a mutation refused as it starts is recorded too.
@@ -115,7 +115,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     requestTimeoutMs: config.server.limits.requestTimeoutMs,
     readiness,
     readinessDetails: config.server.readiness.details,
-    webhook: webhookRoute(config, events.hub, logger),
+    webhook: webhookRoute(config, events.hub, logger, metrics?.events),
   });
   server.on("request", (req, res) => {
     router(req, res).catch((error: unknown) => {

@@ -129,7 +129,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     authenticator,
     formatError,
     logger,
-    hub: config.events.enabled ? events.hub : null,
+    hub: events.enabled ? events.hub : null,
     context: (caller, feed) => subscriptionContext(config, upstreams, storageHints, caller, feed),
   });
   server.on("request", (req, res) => {

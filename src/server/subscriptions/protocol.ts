@@ -27,6 +27,15 @@ export interface SubscriptionDeps {
   context(caller: Caller, events: EventFeed | null): GraphContext;
 }
 
+/** Errors as over HTTP (masked where unexpected), without the HTTP status a refusal carries. */
+export function socketErrorFormat(formatError: SubscriptionDeps["formatError"]) {
+  return (error: GraphQLError): GraphQLFormattedError => {
+    const formatted = formatError(error.toJSON(), error);
+    const { http: _http, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  };
+}
+
 /**
  * The gateway's graphql-ws hooks: who the connection is (connection_init), what it may
  * subscribe to (each subscribe message), and errors formatted as over HTTP.
@@ -38,11 +47,7 @@ export function subscriptionProtocol(
   const { maxPerConnection, maxQueuedEvents } = config.events.subscriptions;
   const projects = config.projects.map((p) => p.name);
   const checkSubscription = subscriptionChecker(config, schema);
-  const format = (error: GraphQLError): GraphQLFormattedError => {
-    const formatted = deps.formatError(error.toJSON(), error);
-    const { http: _http, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  };
+  const format = socketErrorFormat(deps.formatError);
   return {
     schema,
     connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,

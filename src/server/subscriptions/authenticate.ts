@@ -3,8 +3,8 @@ import { Access } from "../../registry/access/access.js";
 import type { Caller } from "../../registry/access/caller.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import { AuthRefusal } from "../auth/refusal.js";
-import { CloseCode } from "./close-codes.js";
-import { SocketRefusal } from "./connection.js";
+import { CloseCode, closeReason } from "./close-codes.js";
+import { type Connection, SocketRefusal } from "./connection.js";
 
 /**
  * The `Authorization` of a connection: connection_init's `authorization` (or `Authorization`),
@@ -33,7 +33,7 @@ function authorizationOf(
  * checked (the IdP's keys are unreachable).
  */
 export async function connectionCaller(
-  authenticator: Authenticator,
+  authenticator: Pick<Authenticator, "authenticate">,
   projects: readonly string[],
   params: Readonly<Record<string, unknown>> | undefined,
   request: IncomingMessage,
@@ -56,4 +56,29 @@ export async function connectionCaller(
     );
   }
   throw new SocketRefusal(CloseCode.FORBIDDEN, "Forbidden: you may read no project here");
+}
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry is waited for in steps. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Closes the connection (4401) when its caller's credentials expire, as every request after
+ * that would be refused: a subscription does not outlive the token it was opened with.
+ */
+export function closeAtExpiry(connection: Connection, now = Date.now): void {
+  const expiresAt = connection.caller?.expiresAt;
+  if (expiresAt === undefined) return;
+  const left = expiresAt - now();
+  if (left > MAX_DELAY_MS) {
+    connection.expiry = setTimeout(() => closeAtExpiry(connection, now), MAX_DELAY_MS);
+    return;
+  }
+  connection.expiry = setTimeout(
+    () => {
+      connection.log.info("subscriptions: credentials expired; connection closed");
+      const reason = closeReason("Unauthorized: the token has expired");
+      connection.socket.close(CloseCode.UNAUTHORIZED, reason);
+    },
+    Math.max(0, left),
+  );
 }

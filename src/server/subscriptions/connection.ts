@@ -15,6 +15,8 @@ export interface Connection {
   readonly log: Logger;
   /** Set once connection_init is authenticated; nothing is subscribed before. */
   caller?: Caller;
+  /** Closes the connection when the caller's credentials expire. */
+  expiry?: NodeJS.Timeout;
 }
 
 /** A connection ended on purpose: the socket is closed with `code` and `reason`. */

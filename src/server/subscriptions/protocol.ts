@@ -8,7 +8,7 @@ import type { Caller } from "../../registry/access/caller.js";
 import type { EventFeed } from "../../registry/events/event-feed.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import { LimitCode, refusal } from "../limits/refusal.js";
-import { connectionCaller } from "./authenticate.js";
+import { closeAtExpiry, connectionCaller } from "./authenticate.js";
 import type { Connection } from "./connection.js";
 import { subscriptionFeed } from "./feed.js";
 import { subscriptionChecker } from "./operation.js";
@@ -19,7 +19,7 @@ const CONNECTION_INIT_WAIT_MS = 3_000;
 export interface SubscriptionDeps {
   config: Config;
   schema: GraphQLSchema;
-  authenticator: Authenticator;
+  authenticator: Pick<Authenticator, "authenticate">;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Null when events are off: a subscription is refused (EVENTS_DISABLED). */
   hub: Pick<EventHub, "listen"> | null;
@@ -59,6 +59,7 @@ export function subscriptionProtocol(
         ctx.connectionParams,
         connection.request,
       );
+      closeAtExpiry(connection);
       connection.log.debug({ via: connection.caller.via }, "subscriptions: connection accepted");
       return true;
     },

@@ -7,7 +7,7 @@ import { requestIdOf } from "../request-id.js";
 import { CloseCode, closeReason } from "./close-codes.js";
 import type { Connection } from "./connection.js";
 import { type SubscriptionDeps, subscriptionProtocol } from "./protocol.js";
-import { runConnection } from "./socket.js";
+import { KEEPALIVE_MS, runConnection } from "./socket.js";
 
 /** The largest message a client may send (a subscribe message: a document and variables). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -28,7 +28,7 @@ export interface Subscriptions {
  */
 export function serveSubscriptions(
   server: Server,
-  deps: SubscriptionDeps & { logger: Logger },
+  deps: SubscriptionDeps & { logger: Logger; keepAliveMs?: number },
 ): Subscriptions {
   const { maxConnections } = deps.config.events.subscriptions;
   const protocol = makeServer<Record<string, unknown>, Connection>(subscriptionProtocol(deps));
@@ -53,7 +53,7 @@ export function serveSubscriptions(
     open++;
     socket.once("close", () => open--);
     log.debug({ remote: request.socket.remoteAddress }, "subscriptions: connection opened");
-    runConnection(protocol, { id, socket, request, log });
+    runConnection(protocol, { id, socket, request, log }, deps.keepAliveMs ?? KEEPALIVE_MS);
   }
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -10,7 +10,11 @@ export const KEEPALIVE_MS = 15_000;
 function failed(connection: Connection, error: unknown): void {
   const { socket, log } = connection;
   if (error instanceof SocketRefusal) {
-    log.info({ code: error.code, reason: error.reason }, "subscriptions: connection refused");
+    const refused = { code: error.code, reason: error.reason };
+    // A cause is the gateway's own trouble (the IdP's keys unreachable), not the client's.
+    if (error.cause)
+      log.warn({ ...refused, err: error.cause }, "subscriptions: connection refused");
+    else log.info(refused, "subscriptions: connection refused");
     socket.close(error.code, closeReason(error.reason));
     return;
   }
@@ -66,6 +70,7 @@ export function runConnection(
   socket.on("error", (error) => log.info({ err: error }, "subscriptions: socket error"));
   socket.once("close", (code: number, reason: Buffer) => {
     clearInterval(keepAlive);
+    clearTimeout(connection.expiry);
     log.debug({ code, reason: reason.toString() }, "subscriptions: connection closed");
     closed(code, reason.toString()).catch((error: unknown) =>
       log.error({ err: error }, "subscriptions: cleanup after close failed"),

@@ -67,7 +67,7 @@ export function runConnection(
     socket.ping();
   }, keepAliveMs);
   // ws closes the socket itself after these (1009 for a message over maxPayload).
-  socket.on("error", (error) => log.info({ err: error }, "subscriptions: socket error"));
+  socket.on("error", (error) => log.info({ reason: error.message }, "subscriptions: socket error"));
   socket.once("close", (code: number, reason: Buffer) => {
     clearInterval(keepAlive);
     clearTimeout(connection.expiry);

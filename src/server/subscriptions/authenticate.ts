@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { WebSocket } from "ws";
 import { Access } from "../../registry/access/access.js";
 import type { Caller } from "../../registry/access/caller.js";
 import type { Authenticator } from "../auth/authenticator.js";
@@ -67,10 +68,11 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  */
 export function closeAtExpiry(connection: Connection, now = Date.now): void {
   const expiresAt = connection.caller?.expiresAt;
-  if (expiresAt === undefined) return;
+  // Closed while it was authenticated: its close has run, nothing would clear the timer.
+  if (expiresAt === undefined || connection.socket.readyState !== WebSocket.OPEN) return;
   const left = expiresAt - now();
   if (left > MAX_DELAY_MS) {
-    connection.expiry = setTimeout(() => closeAtExpiry(connection, now), MAX_DELAY_MS);
+    connection.expiry = setTimeout(() => closeAtExpiry(connection, now), MAX_DELAY_MS).unref();
     return;
   }
   connection.expiry = setTimeout(
@@ -80,5 +82,5 @@ export function closeAtExpiry(connection: Connection, now = Date.now): void {
       connection.socket.close(CloseCode.UNAUTHORIZED, reason);
     },
     Math.max(0, left),
-  );
+  ).unref();
 }

@@ -5,11 +5,11 @@ import WebSocket from "ws";
 import type { Config } from "../../src/config/schema.js";
 import type { RegistryEvent as HubEvent } from "../../src/events/event.js";
 import { encodeId } from "../../src/graph/common/global-id.js";
-import { tokenDigest } from "../../src/server/auth/token-digest.js";
 import { startExtraProject } from "../support/extra-project.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { slowProxy } from "../support/slow-proxy.js";
 import { stackConfig } from "../support/stack.js";
+import { testTokens } from "../support/tokens.js";
 
 // registryEvents over graphql-ws on the real stack: "subs", an MLflow server of this file's
 // own that the mutations change, beside the stack's "fraud", which is only read.
@@ -24,7 +24,7 @@ const TOKENS: Record<string, Grants> = {
   narrowed: [{ project: "subs", role: "reader", models: ["model-000"] }],
   nowhere: [{ project: "not-configured", role: "admin" }],
 };
-const token = (who: string) => `rg_subscriptions-test-${who}-0123456789abcdefghij`;
+const { token, withTokens } = testTokens("subscriptions", TOKENS);
 const bearer = (who: string) => `Bearer ${token(who)}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,19 +41,6 @@ let extra: Awaited<ReturnType<typeof startExtraProject>>;
 let live: TestGateway;
 let guarded: TestGateway;
 let proxy: Awaited<ReturnType<typeof slowProxy>>;
-
-function withTokens(config: Config): Config {
-  config.auth = {
-    ...config.auth,
-    anonymous: [],
-    tokens: Object.entries(TOKENS).map(([who, grants]) => ({
-      subject: who,
-      sha256: tokenDigest(token(who)),
-      grants,
-    })),
-  };
-  return config;
-}
 
 beforeAll(async () => {
   extra = await startExtraProject("subs", { seedModels: 2, seedVersions: 4, seedRuns: "champion" });

@@ -257,7 +257,9 @@ const events = z.strictObject({
       maxConnections: z.int().min(0).max(100_000).default(1000),
       maxPerConnection: z.int().min(1).max(1000).default(20),
       // Events waiting for a subscriber that does not read; past this it is dropped (close 4008).
-      maxQueuedEvents: z.int().min(1).max(100_000).default(256),
+      // Above the hub's 500 events a message, so a probe's burst never drops a reader. A queue
+      // holds references to events every subscriber shares, 8 bytes each.
+      maxQueuedEvents: z.int().min(1).max(100_000).default(1000),
     })
     .prefault({}),
 });

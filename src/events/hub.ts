@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import type { ChangeScope, RegistryChange } from "../sources/mlflow/changes.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import type { EventMetrics } from "../telemetry/event-metrics.js";
 import type { BusMessage, EventBus, ProbeHeartbeat } from "./bus.js";
 import { type EventOrigin, eventIdentity, type RegistryEvent, toEvent } from "./event.js";
 
@@ -35,6 +36,7 @@ export class EventHub {
     private readonly upstreams: Upstreams,
     options: HubOptions,
     private readonly logger: Logger,
+    private readonly metrics?: EventMetrics,
   ) {
     this.delivered = new LRUCache({ max: MAX_REMEMBERED, ttl: options.dedupeWindowMs });
   }
@@ -124,6 +126,7 @@ export class EventHub {
       this.lastEventAt.set(project, { origin: last.origin, at: last.at });
     }
     for (const event of known) {
+      this.metrics?.events.inc({ origin: event.origin, kind: event.kind });
       const identity = eventIdentity(event);
       if (this.delivered.has(identity)) continue;
       this.delivered.set(identity, true);

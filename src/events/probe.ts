@@ -3,6 +3,7 @@ import { UpstreamCalls } from "../sources/calls.js";
 import { MlflowClient } from "../sources/mlflow/client.js";
 import { toMlflowError } from "../sources/mlflow/errors.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import type { EventMetrics } from "../telemetry/event-metrics.js";
 import type { UpstreamObserver } from "../telemetry/upstream.js";
 import type { EventBus } from "./bus.js";
 import type { EventHub } from "./hub.js";
@@ -43,6 +44,7 @@ export class ChangeProbe {
     private readonly pollMs: number,
     private readonly observer: UpstreamObserver,
     private readonly logger: Logger,
+    private readonly metrics?: EventMetrics,
   ) {}
 
   start(): void {
@@ -134,6 +136,7 @@ export class ChangeProbe {
 
   private failed(error: unknown): void {
     const reason = toMlflowError(this.project, error).message;
+    this.metrics?.probeFailures.inc({ project: this.project });
     this.status.lastError = reason;
     // Logged once per outage, not every period.
     if (!this.loggedFailure) {

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Upstreams } from "../sources/upstreams.js";
+import type { EventMetrics } from "../telemetry/event-metrics.js";
 import type { UpstreamObserver } from "../telemetry/upstream.js";
 import type { EventBus } from "./bus.js";
 import { EventHub } from "./hub.js";
@@ -49,6 +50,7 @@ export async function startEvents(
   upstreams: Upstreams,
   observer: UpstreamObserver,
   logger: Logger,
+  metrics?: EventMetrics,
 ): Promise<GatewayEvents> {
   const { enabled, pollMs } = config.events;
   const bus = enabled ? busOf(config, logger) : new MemoryBus();
@@ -59,7 +61,12 @@ export async function startEvents(
     upstreams,
     { dedupeWindowMs: Math.max(10_000, 3 * pollMs) },
     logger,
+    metrics,
   );
+  if (metrics) {
+    metrics.cacheLive = () =>
+      config.projects.map(({ name }) => [name, upstreams.mlflow(name).freshness.isLive()]);
+  }
   await hub.start();
   const probes = new Map<string, ChangeProbe>();
   const registrations = new Map<string, WebhookRegistration>();
@@ -67,7 +74,7 @@ export async function startEvents(
   let ownAddress = false;
   if (enabled) {
     for (const { name } of config.projects) {
-      const probe = new ChangeProbe(name, upstreams, hub, bus, pollMs, observer, logger);
+      const probe = new ChangeProbe(name, upstreams, hub, bus, pollMs, observer, logger, metrics);
       probes.set(name, probe);
       probe.start();
     }

@@ -1,9 +1,10 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "./auth-checker.js";
 import { ArtifactResolver } from "./artifact/artifact.resolver.js";
 import { AuditRecordResolver } from "./audit/audit-record.resolver.js";
+import { RegistryEventResolver } from "./event/registry-event.resolver.js";
 import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
 import { ModelMutations } from "./model/model.mutations.js";
 import { ModelResolver } from "./model/model.resolver.js";
@@ -14,6 +15,19 @@ import { UploadMutations } from "./upload/upload.mutations.js";
 import { AliasResolver } from "./version/alias.resolver.js";
 import { VersionMutations } from "./version/version.mutations.js";
 import { VersionResolver } from "./version/version.resolver.js";
+
+/**
+ * type-graphql asks for a PubSub once there is a Subscription field; registryEvents has its own
+ * `subscribe` (the registry's, over the event hub), so nothing is ever sent through this one.
+ */
+const noTopics: PubSub = {
+  publish() {
+    throw new Error("registry-graph publishes no type-graphql topics: events go through the hub");
+  },
+  subscribe() {
+    throw new Error("registry-graph has no type-graphql topics: registryEvents subscribes itself");
+  },
+};
 
 export function buildGraphSchema(): Promise<GraphQLSchema> {
   return buildSchema({
@@ -28,11 +42,13 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
       ArtifactResolver,
       MLModelResolver,
       AuditRecordResolver,
+      RegistryEventResolver,
       ModelMutations,
       VersionMutations,
       UploadMutations,
     ],
     authChecker,
+    pubSub: noTopics,
     validate: false,
   });
 }

@@ -8,6 +8,7 @@ import type { FileScope } from "../sources/storage/project-files.js";
 import type { Access } from "./access/access.js";
 import type { StorageHints } from "./artifacts/storage-hints.js";
 import type { AuditNotes } from "./audit/notes.js";
+import type { EventFeed } from "./events/event-feed.js";
 
 /**
  * What the registry's services share within one request: its caller, its loaders, its uncached
@@ -44,6 +45,8 @@ export interface RegistryContext {
   uploadLimits: UploadsConfig;
   /** Per project, the S3 URI its `mlflow-artifacts:/` root maps to, where configured. */
   artifactDestinations: ReadonlyMap<string, string>;
+  /** A subscription's registry events; null for a request over HTTP, or when events are off. */
+  events: EventFeed | null;
   /** A known project's configuration (requireProject first). */
   projectConfig(name: string): ProjectConfig;
   /** Where a known project's files may be: its prefixes, never the gateway's state. */

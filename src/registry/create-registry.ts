@@ -12,6 +12,7 @@ import {
 import { makeAuditRecord } from "./audit/make-record.js";
 import { readAuditLog } from "./audit/read-log.js";
 import { writeAuditRecord } from "./audit/write-record.js";
+import { subscribeEvents } from "./events/subscribe.js";
 import { getModel, aliasTarget, modelData } from "./models/model-data.js";
 import {
   createModel,
@@ -111,6 +112,10 @@ export function createRegistry(ctx: RegistryContext) {
       start: bind(startUpload),
       complete: bind(completeUploadById),
       abort: bind(abortUpload),
+    },
+    events: {
+      /** The events a subscriber asked for and may read, as they happen. */
+      subscribe: bind(subscribeEvents),
     },
     audit: {
       /** Starts a Mutation field's notes (the server, before each one runs). */

@@ -18,6 +18,8 @@ export const ErrorCode = {
   UPSTREAM_BUDGET_EXCEEDED: "UPSTREAM_BUDGET_EXCEEDED",
   REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
   REQUEST_CANCELLED: "REQUEST_CANCELLED",
+  /** Change events are off on this gateway (config `events.enabled`): no subscription. */
+  EVENTS_DISABLED: "EVENTS_DISABLED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

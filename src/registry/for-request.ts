@@ -12,12 +12,13 @@ import type { StorageHints } from "./artifacts/storage-hints.js";
 import { AuditNotes } from "./audit/notes.js";
 import type { RegistryContext } from "./context.js";
 import { createRegistry, type Registry } from "./create-registry.js";
+import type { EventFeed } from "./events/event-feed.js";
 import { forgetReads } from "./forget.js";
 
 /**
  * One request's registry: fresh loaders (nothing cached is shared between callers), writers
  * and S3 services that count every call in the request's budget, the configuration, and the
- * caller the request was authenticated as.
+ * caller the request was authenticated as; for a subscription, its events.
  */
 export function registryForRequest(
   config: Config,
@@ -25,6 +26,7 @@ export function registryForRequest(
   calls: UpstreamCalls,
   storageHints: StorageHints,
   caller: Caller,
+  events: EventFeed | null = null,
 ): Registry {
   const access = new Access(
     caller,
@@ -56,6 +58,7 @@ export function registryForRequest(
         p.artifacts?.destination ? [[p.name, p.artifacts.destination]] : [],
       ),
     ),
+    events,
     projectConfig: (name) => upstreams.project(name),
     fileScope: (name) => upstreams.fileScope(name),
   };

@@ -11,14 +11,15 @@ import type { Config } from "../config/schema.js";
 import { StorageHints } from "../registry/artifacts/storage-hints.js";
 import { buildGraphSchema } from "../graph/schema.js";
 import { Upstreams } from "../sources/upstreams.js";
-import { startEvents } from "../events/start-events.js";
+import { type GatewayEvents, startEvents } from "../events/start-events.js";
 import { GatewayMetrics } from "../telemetry/metrics.js";
 import { s3ProjectResolver } from "../telemetry/s3-projects.js";
 import { upstreamObserver } from "../telemetry/upstream.js";
-import { createContext, type RequestContext } from "./context.js";
+import { createContext, type RequestContext, subscriptionContext } from "./context.js";
 import { createFormatError } from "./format-error.js";
 import type { Logger } from "./logger.js";
 import { partialErrorsPlugin } from "./plugins/partial-errors.js";
+import { subscriptionsOverWebSocketPlugin } from "./plugins/subscriptions-over-ws.js";
 import { upstreamCallsPlugin } from "./plugins/upstream-calls.js";
 import { observePlugin } from "./plugins/observe.js";
 import { requestFinisher } from "./finish-request.js";
@@ -33,6 +34,7 @@ import { runMutationsWhole } from "./mutations-whole.js";
 import { checkReadiness, ReadinessProbe } from "./readiness.js";
 import { createRouter } from "./routes.js";
 import { webhookRoute } from "./webhook-route.js";
+import { serveSubscriptions } from "./subscriptions/serve.js";
 
 export interface Gateway {
   /** `http://host:port`, with the port actually bound (config port 0 picks a free one). */
@@ -40,6 +42,8 @@ export interface Gateway {
   server: Server;
   /** `http://host:port` of /metrics when it has a port of its own (config metrics.port). */
   metricsUrl?: string;
+  /** The change events it runs (src/events/), and delivers to `registryEvents` subscribers. */
+  events: GatewayEvents;
   /**
    * Fails /readyz at once and keeps serving for `drainDelayMs` (0 unless given: tests and
    * Ctrl-C need no load balancer to notice), then stops taking requests, gives in-flight ones
@@ -66,11 +70,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   );
   const metrics = config.metrics.enabled ? new GatewayMetrics(admission) : undefined;
   const observer = upstreamObserver(metrics, s3ProjectResolver(config.projects));
-  const events = await startEvents(config, upstreams, observer, logger);
+  const events = await startEvents(config, upstreams, observer, logger, metrics?.events);
   warnIfAnonymousMayWrite(config.auth, logger);
+  // Audit outside whole: a mutation refused as it starts is recorded too.
+  const schema = auditMutations(runMutationsWhole(await buildGraphSchema()), logger);
   const apollo = new ApolloServer<RequestContext>({
-    // Audit outside whole: a mutation refused as it starts is recorded too.
-    schema: auditMutations(runMutationsWhole(await buildGraphSchema()), logger),
+    schema,
     introspection: config.server.introspection,
     // "Did you mean …" would tell what introspection does not.
     hideSchemaDetailsFromClientErrors: !config.server.introspection,
@@ -90,6 +95,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       // The gateway sets no cache hints. Apollo's default cache-control plugin would wrap
       // every field resolver to compute them: 3-4% of the gateway's CPU on the bench.
       ApolloServerPluginCacheControlDisabled(),
+      subscriptionsOverWebSocketPlugin(),
       partialErrorsPlugin(formatError),
       // After partialErrorsPlugin: the error codes it sees include the partial errors.
       observePlugin(),
@@ -115,7 +121,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     requestTimeoutMs: config.server.limits.requestTimeoutMs,
     readiness,
     readinessDetails: config.server.readiness.details,
-    webhook: webhookRoute(config, events.hub, logger),
+    webhook: webhookRoute(config, events.hub, logger, metrics?.events),
+  });
+  const subscriptions = serveSubscriptions(server, {
+    config,
+    schema,
+    authenticator,
+    formatError,
+    logger,
+    hub: events.enabled ? events.hub : null,
+    context: (caller, feed) => subscriptionContext(config, upstreams, storageHints, caller, feed),
   });
   server.on("request", (req, res) => {
     router(req, res).catch((error: unknown) => {
@@ -138,6 +153,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     url: urlOf(server),
     server,
     ...(metricsServer ? { metricsUrl: urlOf(metricsServer) } : {}),
+    events,
     async stop({ drainDelayMs = 0 } = {}) {
       readiness.drain();
       if (drainDelayMs > 0) {
@@ -148,6 +164,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
         { gracePeriodMs: config.server.shutdown.gracePeriodMs },
         "closing the listener; waiting for requests in flight",
       );
+      // Before the listener closes: it waits for every socket, these included.
+      await subscriptions.close();
       await apollo.stop();
       // Last, so Prometheus can still scrape the drain.
       metricsServer?.close();

@@ -3,8 +3,9 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 
-// GraphiQL 3 ships a browser build that needs no bundler, on React 18's UMD builds. All of it
-// is served from the gateway's own node_modules: no CDN, so it works on an offline cluster.
+// GraphiQL 3 ships a browser build that needs no bundler, on React 18's UMD builds; it bundles
+// graphql-ws's client for subscriptions. All of it is served from the gateway's own
+// node_modules: no CDN, so it works on an offline cluster.
 const require = createRequire(import.meta.url);
 
 function packageDir(name: string): string {
@@ -44,10 +45,16 @@ export async function readGraphiqlAsset(
   return { body, type: `${asset.type}; charset=utf-8` };
 }
 
-/** The page at GET /graphql: GraphiQL talking to this same endpoint. */
-export function graphiqlPage(defaultQuery: string): string {
+/**
+ * The page at GET /graphql: GraphiQL talking to this same endpoint, queries over HTTP and
+ * subscriptions over graphql-ws at the same path (ws: or wss:, as the page was loaded).
+ * GraphiQL opens a socket per subscription and sends the headers editor's headers as its
+ * connection_init payload, which is where the gateway reads `Authorization` (a browser cannot
+ * set a WebSocket's headers).
+ */
+export function graphiqlPage(defaultQuery: string, subscription = EXAMPLE_SUBSCRIPTION): string {
   // JSON inside <script>: escape "<" so no string can close the tag.
-  const config = JSON.stringify({ defaultQuery }).replace(/</g, "\\u003c");
+  const config = JSON.stringify({ defaultQuery, subscription }).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -63,9 +70,18 @@ export function graphiqlPage(defaultQuery: string): string {
   <script src="${GRAPHIQL_ASSET_PREFIX}graphiql.js"></script>
   <script>
     const config = ${config};
-    const fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+    const fetcher = GraphiQL.createFetcher({
+      url: window.location.pathname,
+      subscriptionUrl:
+        (window.location.protocol === "https:" ? "wss://" : "ws://") +
+        window.location.host +
+        window.location.pathname,
+    });
     ReactDOM.createRoot(document.getElementById("graphiql")).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: config.defaultQuery }),
+      React.createElement(GraphiQL, {
+        fetcher,
+        defaultTabs: [{ query: config.defaultQuery }, { query: config.subscription }],
+      }),
     );
   </script>
 </body>
@@ -93,6 +109,25 @@ query Registry {
   }
   versions(filter: { alias: "champion" }) {
     edges { node { project { name } model { name } number source } }
+  }
+}
+`;
+
+export const EXAMPLE_SUBSCRIPTION = `# Every change to the registries you may read, as it happens: run it, then move an alias
+# (setAlias in another tab, MLflow's UI, or its REST API) and watch it arrive.
+subscription Changes {
+  registryEvents {
+    at
+    origin
+    kind
+    project
+    model
+    version
+    alias
+    tagKey
+    tagValue
+    stage
+    modelId
   }
 }
 `;

@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import type { Config } from "../config/schema.js";
 import type { EventHub } from "../events/hub.js";
 import { changeOfDelivery, verifyDelivery } from "../events/webhook-delivery.js";
+import type { EventMetrics, WebhookOutcome } from "../telemetry/event-metrics.js";
 import type { Logger } from "./logger.js";
 
 export const WEBHOOK_PREFIX = "/webhooks/mlflow/";
@@ -40,7 +41,12 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
  * gets the same 401 and changes nothing. A verified delivery is published on the event bus.
  * No upstream call is made.
  */
-export function webhookRoute(config: Config, hub: EventHub, logger: Logger) {
+export function webhookRoute(
+  config: Config,
+  hub: EventHub,
+  logger: Logger,
+  metrics?: EventMetrics,
+) {
   const secrets = new Map(
     config.projects.flatMap((p) => (p.webhook ? [[p.name, p.webhook.secret] as const] : [])),
   );
@@ -49,6 +55,10 @@ export function webhookRoute(config: Config, hub: EventHub, logger: Logger) {
     max: MAX_DELIVERIES,
     ttl: 2 * toleranceSeconds * 1000,
   });
+  const done = (res: ServerResponse, outcome: WebhookOutcome, status: number, body: object) => {
+    metrics?.webhookDeliveries.inc({ outcome });
+    answer(res, status, body);
+  };
 
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     if (req.method !== "POST") return answer(res, 405, { error: "method not allowed" });
@@ -63,9 +73,8 @@ export function webhookRoute(config: Config, hub: EventHub, logger: Logger) {
     try {
       body = await readRaw(req, maxBodyBytes);
     } catch (error) {
-      if (error instanceof TooLarge)
-        return answer(res, 413, { error: `body over ${maxBodyBytes} bytes` });
-      throw error;
+      if (!(error instanceof TooLarge)) throw error;
+      return done(res, "too_large", 413, { error: `body over ${maxBodyBytes} bytes` });
     }
     const deliveryId = header(req, "x-mlflow-delivery-id");
     const verdict = secret
@@ -83,20 +92,22 @@ export function webhookRoute(config: Config, hub: EventHub, logger: Logger) {
     if (!verdict.ok) {
       logger.info({ path: path.slice(0, 200), reason: verdict.reason }, "webhook refused");
       res.setHeader("www-authenticate", 'HMAC realm="mlflow-webhook"');
-      return answer(res, 401, { error: "unauthorized" });
+      return done(res, "refused", 401, { error: "unauthorized" });
     }
     // MLflow retries a delivery with the same id: it was heard the first time.
-    if (seen.has(`${project}\u0000${deliveryId}`)) return answer(res, 200, { duplicate: true });
+    const delivery = `${project}\u0000${deliveryId}`;
+    if (seen.has(delivery)) return done(res, "duplicate", 200, { duplicate: true });
     let change;
     try {
       change = changeOfDelivery(body);
     } catch {
       logger.warn({ project }, "webhook: a signed body that is not an MLflow event");
-      return answer(res, 400, { error: "not an MLflow webhook payload" });
+      return done(res, "invalid", 400, { error: "not an MLflow webhook payload" });
     }
-    seen.set(`${project}\u0000${deliveryId}`, true);
-    if (change) await hub.publish([{ ...change, project }], "WEBHOOK");
-    logger.debug({ project, kind: change?.kind ?? "ignored" }, "webhook delivery");
-    return answer(res, 200, { accepted: change ? 1 : 0 });
+    seen.set(delivery, true);
+    if (!change) return done(res, "ignored", 200, { accepted: 0 });
+    await hub.publish([{ ...change, project }], "WEBHOOK");
+    logger.debug({ project, kind: change.kind }, "webhook delivery");
+    return done(res, "accepted", 200, { accepted: 1 });
   };
 }

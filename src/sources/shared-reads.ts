@@ -33,12 +33,24 @@ export interface CachePolicy {
   ttlMs(scope: ReadScope, startedAt: number): number;
 }
 
-/** Whether a change makes an answer of `scope` stale. */
-function staleAfter(scope: ReadScope, change: ChangeScope): boolean {
-  if (scope.kind === "listing") return true;
-  if (scope.kind === "other") return false;
-  if (scope.model !== change.model) return false;
-  return change.version === null || scope.version === null || scope.version === change.version;
+/**
+ * Whether an answer of a scope is stale after `changes`: a listing always, an answer about a
+ * model when the model changed (one of its versions, for an answer about another version, not).
+ * Built once per invalidation, so a probe's burst of changes costs one pass over the cache.
+ */
+function staleAfter(changes: readonly ChangeScope[]): (scope: ReadScope) => boolean {
+  const versionsByModel = new Map<string, Set<number | null>>();
+  for (const { model, version } of changes) {
+    const versions = versionsByModel.get(model) ?? new Set();
+    versions.add(version);
+    versionsByModel.set(model, versions);
+  }
+  return (scope) => {
+    if (scope.kind !== "model") return scope.kind === "listing";
+    const versions = versionsByModel.get(scope.model);
+    if (!versions) return false;
+    return scope.version === null || versions.has(null) || versions.has(scope.version);
+  };
 }
 
 /** How a read was answered: by its own upstream call, by joining one, or from the cache. */
@@ -176,7 +188,7 @@ export class SharedReads {
       this.cache?.clear();
       return;
     }
-    const stale = (scope: ReadScope) => changes.some((change) => staleAfter(scope, change));
+    const stale = staleAfter(changes);
     for (const [key, entry] of this.inFlight) if (stale(entry.scope)) this.inFlight.delete(key);
     if (!this.cache) return;
     const dropped: string[] = [];

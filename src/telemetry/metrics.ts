@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { EventMetrics } from "./event-metrics.js";
 
 // Seconds. Requests run from a few milliseconds (one cached listing) to the 30 s deadline.
 const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -69,6 +70,8 @@ export class GatewayMetrics {
     help: "GraphQL requests refused with 503 because maxConcurrentRequests ran and maxQueuedRequests waited.",
     registers: [this.registry],
   });
+
+  readonly events = new EventMetrics(this.registry);
 
   constructor(admission?: AdmissionState) {
     collectDefaultMetrics({ register: this.registry });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { Config } from "../../src/config/schema.js";
 import { encodeId } from "../../src/graph/common/global-id.js";
-import { tokenDigest } from "../../src/server/auth/token-digest.js";
 import { type Gateway, startGateway } from "../../src/server/gateway.js";
 import { createLogger } from "../../src/server/logger.js";
 import { stackConfig } from "../support/stack.js";
+import { testTokens } from "../support/tokens.js";
 
 // The gateway over the real stack, with one static token per kind of caller of `fraud`.
 
@@ -15,22 +15,13 @@ const TOKENS: Record<string, Grants> = {
   admin: [{ project: "fraud", role: "admin" }],
   narrowed: [{ project: "fraud", role: "reader", models: ["fraud-*"] }],
 };
-const token = (who: string) => `rg_authorization-test-${who}-0123456789abcdefghij`;
+const { token, withTokens } = testTokens("authorization", TOKENS);
 
 let gateway: Gateway;
 
 beforeAll(async () => {
-  const config = await stackConfig();
+  const config = withTokens(await stackConfig());
   config.server.exposeUpstreamCalls = true;
-  config.auth = {
-    ...config.auth,
-    anonymous: [],
-    tokens: Object.entries(TOKENS).map(([who, grants]) => ({
-      subject: who,
-      sha256: tokenDigest(token(who)),
-      grants,
-    })),
-  };
   gateway = await startGateway(config, createLogger("silent"));
 });
 

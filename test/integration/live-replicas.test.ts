@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
+import WebSocket from "ws";
 import { parse, stringify } from "yaml";
 import { freePort } from "../support/ports.js";
 import { type Replica, startReplica } from "../support/replica.js";
@@ -136,6 +138,46 @@ describe("events across replicas (Redis)", () => {
       }),
     );
     expect(leading.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("hands the event of a webhook a received to b's subscribers", async () => {
+    const client = createClient({
+      url: `${replicas.b!.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+    });
+    try {
+      const events = client.iterate<{ registryEvents: Record<string, unknown> }>({
+        query: `subscription($p: [String!], $m: [String!]) {
+          registryEvents(projects: $p, models: $m) { kind project model version alias origin }
+        }`,
+        variables: { p: [PROJECT], m: [model] },
+      });
+      const first = events.next();
+      // The subscription counts once the server has it; a change before would be missed.
+      await sleep(1_000);
+      await mlflow("POST", "registered-models/alias", {
+        name: model,
+        alias: "shadow",
+        version: "2",
+      });
+      const { value } = await Promise.race([
+        first,
+        sleep(5_000).then(() => {
+          throw new Error("b's subscriber got no event within 5 s");
+        }),
+      ]);
+      expect(value?.data?.registryEvents).toEqual({
+        kind: "ALIAS_SET",
+        project: PROJECT,
+        model,
+        version: 2,
+        alias: "shadow",
+        origin: "WEBHOOK",
+      });
+      await events.return?.();
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("drops b's cached reads when MLflow's webhook reaches a", async () => {

@@ -245,6 +245,32 @@ describe("webhook deliveries", () => {
   });
 });
 
+describe("metrics", () => {
+  it("count deliveries by outcome and events by origin, and show which caches are live", async () => {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    const value = (series: string) => {
+      const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+      return line ? Number(line.split(" ")[1]) : undefined;
+    };
+    expect(
+      value('registry_graph_webhook_deliveries_total{outcome="refused"}'),
+    ).toBeGreaterThanOrEqual(5);
+    expect(value('registry_graph_webhook_deliveries_total{outcome="too_large"}')).toBe(1);
+    expect(value('registry_graph_webhook_deliveries_total{outcome="duplicate"}')).toBe(1);
+    // 12 alias moves through MLflow, one forged-but-signed delivery.
+    expect(
+      value('registry_graph_webhook_deliveries_total{outcome="accepted"}'),
+    ).toBeGreaterThanOrEqual(13);
+    expect(
+      value('registry_graph_events_total{origin="WEBHOOK",kind="ALIAS_SET"}'),
+    ).toBeGreaterThanOrEqual(13);
+    expect(
+      value('registry_graph_events_total{origin="POLL",kind="TAG_SET"}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(value(`registry_graph_cache_live{project="${PROJECT}"}`)).toBe(1);
+  });
+});
+
 describe("when events fail", () => {
   it("falls back to the short TTL for a project whose probe fails, and says so in /readyz", async () => {
     const extra = await startExtraProject("live-down");

@@ -26,6 +26,7 @@ export const TEXT_RULES: Readonly<Record<string, TextRule>> = {
   projects: { maxLength: 63, name: true },
   name: { maxLength: 256, name: true }, // MLflow's name column (a model, or a project here)
   model: { maxLength: 256, name: true },
+  models: { maxLength: 256, name: true },
   nameContains: { maxLength: 256, name: true },
   alias: { maxLength: 255, name: true }, // mlflow/utils/validation.py
   aliases: { maxLength: 255, name: true },

@@ -133,6 +133,12 @@ export const cost = {
   /** One listing of the log's prefix, then a GET of each record on the page. */
   auditLog: estimator((a) => CALL + pageOf(a) * (CALL + a.childComplexity)),
 
+  /**
+   * One event at a time: what a subscription holds is bounded by its queue
+   * (`events.subscriptions.maxQueuedEvents`), not by its cost.
+   */
+  event: estimator((a) => 1 + a.childComplexity),
+
   /** The session, open multipart uploads aborted, a listing and batched deletes. */
   abortUpload: estimator((a) => 6 * CALL + a.childComplexity),
 };

@@ -19,6 +19,11 @@ export interface Caller {
   subject: string | null;
   via: "token" | "jwt" | "anonymous";
   grants: readonly Grant[];
+  /**
+   * When the credentials stop holding, in ms since the epoch (a JWT's `exp`); absent: they do
+   * not expire. A request is over long before; a subscription's connection is closed then.
+   */
+  expiresAt?: number;
 }
 
 /** A caller holding every role everywhere: for the gateway's own tools and unit tests. */

@@ -38,8 +38,13 @@ export class Authenticator {
       return { subject: holder.subject, via: "token", grants: this.withAnonymous(holder.grants) };
     }
     if (this.jwt && JWT_SHAPE.test(token)) {
-      const { subject, grants } = await this.jwt.verify(token);
-      return { subject, via: "jwt", grants: this.withAnonymous(grants) };
+      const { subject, grants, expiresAt } = await this.jwt.verify(token);
+      return {
+        subject,
+        via: "jwt",
+        grants: this.withAnonymous(grants),
+        expiresAt: expiresAt * 1000,
+      };
     }
     throw AuthRefusal.invalidToken("unknown token");
   }

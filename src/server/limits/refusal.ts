@@ -8,6 +8,8 @@ export const LimitCode = {
   TOO_MANY_TOKENS: "TOO_MANY_TOKENS",
   TOO_MANY_DIRECTIVES: "TOO_MANY_DIRECTIVES",
   QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
+  /** A subscription past `events.subscriptions.maxPerConnection` on one WebSocket. */
+  TOO_MANY_SUBSCRIPTIONS: "TOO_MANY_SUBSCRIPTIONS",
 } as const;
 export type LimitCode = (typeof LimitCode)[keyof typeof LimitCode];
 

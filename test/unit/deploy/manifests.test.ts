@@ -370,6 +370,7 @@ describe.each(KUSTOMIZATIONS)("deploy/%s", (dir) => {
     const upstreams = [
       ...config.projects.map((p) => p.mlflow.url),
       config.s3.endpoint ?? "https://s3.amazonaws.com",
+      ...(config.events.bus === "redis" ? [config.events.redis.url.replace(/^redis/, "http")] : []),
     ];
     expect(upstreams.filter((url) => !allows(policy.egress, portOf(url)))).toEqual([]);
   });

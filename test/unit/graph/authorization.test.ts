@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { execute, type GraphQLSchema, parse } from "graphql";
+import { execute, type ExecutionResult, type GraphQLSchema, parse, subscribe } from "graphql";
 import { getMetadataStorage } from "type-graphql";
 import { buildGraphSchema } from "../../../src/graph/schema.js";
 import type { Caller, Grant } from "../../../src/registry/access/caller.js";
@@ -28,6 +28,27 @@ async function run(who: Caller, source: string) {
   const context = { registry, limits: config.server, partialErrors: [], calls };
   const result = await execute({ schema, document: parse(source), contextValue: context });
   return { result, calls, codes: (result.errors ?? []).map((e) => e.extensions.code) };
+}
+
+/** A subscription's first answer, over a feed no event comes through. */
+async function subscribeAs(who: Caller, source: string) {
+  await built;
+  const calls = new UpstreamCalls({ maxCalls: 0 });
+  const feed = { listen: () => () => {}, maxQueued: 1, lagging: () => null, drop: () => {} };
+  const registry = registryForRequest(config, upstreams, calls, new StorageHints(), who, feed);
+  const context = { registry, limits: config.server, partialErrors: [], calls };
+  const result = await subscribe({ schema, document: parse(source), contextValue: context });
+  if (Symbol.asyncIterator in result) {
+    await result.return?.();
+    return { subscribed: true, codes: [], messages: [], calls };
+  }
+  const errors = (result as ExecutionResult).errors ?? [];
+  return {
+    subscribed: false,
+    codes: errors.map((e) => e.extensions.code),
+    messages: errors.map((e) => e.message),
+    calls,
+  };
 }
 
 const UPLOAD = '"00000000-0000-4000-8000-000000000000"';
@@ -61,13 +82,19 @@ const ADMIN_ONLY = new Set(["deleteModel", "deleteVersion"]);
 const BY_UPLOAD_ID = new Set(["completeUpload", "abortUpload"]);
 
 describe("authorization", () => {
-  it("guards every Query and Mutation field with a role", async () => {
+  it("guards every Query, Mutation and Subscription field with a role", async () => {
     await built;
-    const { queries, mutations } = getMetadataStorage();
-    const roles = new Map([...queries, ...mutations].map((m) => [m.schemaName, m.roles ?? []]));
-    const fields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) =>
-      Object.keys(type.getFields()),
+    const { queries, mutations, subscriptions } = getMetadataStorage();
+    const roles = new Map(
+      [...queries, ...mutations, ...subscriptions].map((m) => [m.schemaName, m.roles ?? []]),
     );
+    const roots = [
+      schema.getQueryType()!,
+      schema.getMutationType()!,
+      schema.getSubscriptionType()!,
+    ];
+    const fields = roots.flatMap((type) => Object.keys(type.getFields()));
+    expect(fields).toContain("registryEvents");
     expect(fields.filter((field) => !(roles.get(field)?.length ?? 0))).toEqual([]);
   });
 
@@ -183,5 +210,25 @@ describe("authorization", () => {
     );
     expect(codes).toEqual(["FORBIDDEN"]);
     expect(calls.total).toBe(0);
+  });
+
+  it("guards the subscription as queries: a role somewhere, and only projects the caller reads", async () => {
+    const nobody = await subscribeAs(
+      { subject: null, via: "anonymous", grants: [] },
+      "subscription { registryEvents { id } }",
+    );
+    expect(nobody.codes).toEqual(["FORBIDDEN"]);
+    const reader = caller({ project: "p1", role: "reader" });
+    const hidden = await subscribeAs(
+      reader,
+      'subscription { registryEvents(projects: ["p0"]) { id } }',
+    );
+    expect([hidden.codes, hidden.messages]).toEqual([["NOT_FOUND"], ['unknown project "p0"']]);
+    const own = await subscribeAs(
+      reader,
+      'subscription { registryEvents(projects: ["p1"]) { id } }',
+    );
+    expect(own.subscribed).toBe(true);
+    expect(nobody.calls.total + hidden.calls.total + own.calls.total).toBe(0);
   });
 });

@@ -101,6 +101,7 @@ describe("Authenticator", () => {
     expect(await authenticator.authenticate(`Bearer ${await sign()}`)).toEqual({
       subject: "alice",
       via: "jwt",
+      expiresAt: expect.any(Number),
       grants: [
         { project: "fraud", role: "writer" },
         { project: "demo", role: "reader" },
@@ -118,6 +119,7 @@ describe("Authenticator", () => {
     expect(caller).toEqual({
       subject: "alice",
       via: "jwt",
+      expiresAt: expect.any(Number),
       grants: [{ project: "demo", role: "reader" }],
     });
   });

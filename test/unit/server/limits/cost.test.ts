@@ -59,6 +59,12 @@ describe("the cost of a query", () => {
     expect(await costOf(start, { files: files(1, 50 * 2 ** 30) })).toBe(100 + 800 + 50 + 1);
   });
 
+  it("counts a subscription as one event of its fields", async () => {
+    expect(
+      await costOf('subscription { registryEvents(projects: ["p0"]) { id kind model modelId } }'),
+    ).toBe(1 + 4);
+  });
+
   it("refuses 800,000 part URLs as too costly, whatever each file's size", async () => {
     const files = Array.from({ length: 1000 }, (_, i) => ({ path: `f${i}`, size: 50 * 2 ** 30 }));
     const checked = await check(

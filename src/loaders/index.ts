@@ -30,7 +30,7 @@ export function createLoaders(
     ...createModelLoaders(mlflow, listed),
     ...createVersionLoaders(mlflow, listed),
     ...createRunLoaders(mlflow),
-    artifacts: createArtifactLoaders(new S3Store(upstreams.s3, calls), mlflow),
+    artifacts: createArtifactLoaders(new S3Store(upstreams.s3, calls, upstreams.s3Reads), mlflow),
   };
 }
 

@@ -237,6 +237,8 @@ interface InFlight {
 
 function deepFreeze(value: unknown): void {
   if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  // A Buffer cannot be frozen; its readers get copies (s3/store.ts).
+  if (ArrayBuffer.isView(value)) return;
   Object.freeze(value);
   for (const child of Object.values(value)) deepFreeze(child);
 }

@@ -4,13 +4,15 @@ import type { AnswerInProcess } from "./http.js";
 import { MlflowTransport } from "./mlflow/transport.js";
 import { createS3Client } from "./s3/client.js";
 import { parseS3Uri, type S3Location } from "./s3/uri.js";
-import type { SharedReadsOptions } from "./shared-reads.js";
+import { SharedReads, type SharedReadsOptions } from "./shared-reads.js";
 import { type FileScope, fileScopeOf } from "./storage/project-files.js";
 
 /** Every upstream the config names, built once at start and shared by all requests. */
 export class Upstreams {
   private readonly mlflowByProject: Map<string, MlflowTransport>;
   private readonly fileScopes: Map<string, FileScope>;
+  /** S3 listings and object starts kept for every request (s3/store.ts); none without a cache. */
+  readonly s3Reads: SharedReads | undefined;
 
   constructor(
     readonly projects: readonly ProjectConfig[],
@@ -25,6 +27,11 @@ export class Upstreams {
       projects.map((p) => [p.name, new MlflowTransport(p, mlflowReads, mlflowAnswer)]),
     );
     this.fileScopes = new Map(projects.map((p) => [p.name, fileScopeOf(p, stateRoot)]));
+    // Not shared in flight: a read runs on its request's budget and signal.
+    this.s3Reads =
+      mlflowReads && mlflowReads.cacheTtlMs > 0
+        ? new SharedReads({ ...mlflowReads, shareInFlight: false, liveCacheTtlMs: 0 })
+        : undefined;
   }
 
   static fromConfig(config: Config): Upstreams {

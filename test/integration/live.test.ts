@@ -130,6 +130,26 @@ describe("the live cache", () => {
     expect(again.extensions?.upstreamCalls?.cached).toBeGreaterThan(0);
   });
 
+  it("answers a repeated model page, its files and MLmodel included, from memory", async () => {
+    const page = `{
+      model(project: "${PROJECT}", name: "churn-classifier") {
+        version(alias: "champion") {
+          number
+          artifacts(recursive: true) { path size }
+          mlmodel { flavors { name } signature { inputs { columns { name type } } } }
+          run { metrics { key value } }
+        }
+      }
+    }`;
+    const first = await gateway.query<{ model: { version: { artifacts: object[] } } }>(page);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.model.version.artifacts.length).toBeGreaterThan(0);
+    expect(first.extensions?.upstreamCalls?.byUpstream.s3).toBeGreaterThan(0);
+    const again = await gateway.query(page);
+    expect(again.data).toEqual(first.data);
+    expect(again.extensions?.upstreamCalls).toMatchObject({ total: 0 });
+  });
+
   it("shows an alias moved through MLflow's own API within 2 s at p99 (webhook)", async () => {
     const delays: number[] = [];
     for (let i = 0; i < 12; i++) {

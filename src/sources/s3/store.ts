@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { UpstreamCalls } from "../calls.js";
+import type { Answer, SharedReads } from "../shared-reads.js";
 import { objectPages } from "./objects.js";
 import { S3Transport } from "./transport.js";
 import { objectKey, type S3Location } from "./uri.js";
@@ -20,19 +21,50 @@ export interface RangedObject {
   size: number;
 }
 
-/** S3 as one GraphQL request sees it: every call it sends is counted there. */
+/** What a kept listing is counted as, per entry, against the cache's byte bound. */
+const ENTRY_BYTES = 200;
+
+/**
+ * S3 as one GraphQL request sees it: every call it sends is counted there. With `kept` (the
+ * gateway's cache of S3 reads, `Upstreams.s3Reads`), a listing or an object's start read by
+ * an earlier request is answered from memory for `mlflowReads.cacheTtlMs`: a version's files
+ * do not change once registered, and no registry event says when they do.
+ */
 export class S3Store {
   private readonly s3: S3Transport;
 
-  constructor(client: S3Client, calls: UpstreamCalls) {
+  constructor(
+    client: S3Client,
+    private readonly calls: UpstreamCalls,
+    private readonly kept?: SharedReads,
+  ) {
     this.s3 = new S3Transport(client, calls);
+  }
+
+  /** `load`'s answer, or the one kept for `key`; a kept answer counts as a saved call. */
+  private cached<T>(key: string, location: S3Location, load: () => Promise<Answer>): Promise<T> {
+    if (!this.kept) return load().then((answer) => answer.value as T);
+    return this.kept.read<T>(key, load, (source) => {
+      if (source === "called") return;
+      this.calls.record("s3", source);
+      const project = this.calls.observer.s3Project(location.bucket, location.prefix);
+      this.calls.observer.saved("s3", project, source);
+    });
   }
 
   /**
    * Everything under `location/path`: one level (with subfolders as directories) or, when
    * recursive, every object. Follows ListObjectsV2 to its last page (1,000 keys a page).
    */
-  async list(location: S3Location, path: string, recursive: boolean): Promise<S3Entry[]> {
+  list(location: S3Location, path: string, recursive: boolean): Promise<S3Entry[]> {
+    const key = JSON.stringify(["list", location.bucket, objectKey(location, path), recursive]);
+    return this.cached(key, location, async () => {
+      const entries = await this.listNow(location, path, recursive);
+      return { value: entries, bytes: ENTRY_BYTES * (entries.length + 1) };
+    });
+  }
+
+  private async listNow(location: S3Location, path: string, recursive: boolean) {
     const base = objectKey(location, path);
     const prefix = base === "" ? "" : `${base}/`;
     const entries: S3Entry[] = [];
@@ -64,7 +96,25 @@ export class S3Store {
    * The first `maxBytes` of an object, plus its full size, or null when there is no such
    * object. Reads the body to the end, so no socket is left holding it.
    */
-  readStart(location: S3Location, path: string, maxBytes: number): Promise<RangedObject | null> {
+  async readStart(
+    location: S3Location,
+    path: string,
+    maxBytes: number,
+  ): Promise<RangedObject | null> {
+    const key = JSON.stringify(["read", location.bucket, objectKey(location, path), maxBytes]);
+    const kept = await this.cached<RangedObject | null>(key, location, async () => {
+      const read = await this.readStartNow(location, path, maxBytes);
+      return { value: read, bytes: (read?.body.length ?? 0) + ENTRY_BYTES };
+    });
+    // A kept body is shared by every request: each gets its own copy to read.
+    return kept && this.kept ? { body: Buffer.from(kept.body), size: kept.size } : kept;
+  }
+
+  private readStartNow(
+    location: S3Location,
+    path: string,
+    maxBytes: number,
+  ): Promise<RangedObject | null> {
     return this.s3.read(
       new GetObjectCommand({
         Bucket: location.bucket,

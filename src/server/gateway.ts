@@ -140,10 +140,17 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       res.end(JSON.stringify({ error: "internal server error" }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.server.port, config.server.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.server.port, config.server.host, resolve);
+    });
+  } catch (error) {
+    // A port in use: the probes and the bus started above must not outlive the failed start.
+    await events.close();
+    upstreams.close();
+    throw error;
+  }
   events.registerWebhooks(urlOf(server));
   const metricsServer =
     metrics && config.metrics.port !== undefined

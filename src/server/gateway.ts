@@ -132,6 +132,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     hub: events.enabled ? events.hub : null,
     context: (caller, feed) => subscriptionContext(config, upstreams, storageHints, caller, feed),
   });
+  if (metrics) metrics.events.connections = () => subscriptions.connections;
   server.on("request", (req, res) => {
     router(req, res).catch((error: unknown) => {
       const requestId = res.getHeader("x-request-id");

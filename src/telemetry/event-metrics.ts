@@ -15,6 +15,8 @@ export class EventMetrics {
   readonly probeFailures: Counter<"project">;
   /** What the cache_live gauge reads when scraped: each project and whether its cache is live. */
   cacheLive: () => [string, boolean][] = () => [];
+  /** What the subscription_connections gauge reads: open graphql-ws connections. */
+  connections: () => number = () => 0;
 
   constructor(registry: Registry) {
     this.events = new Counter({
@@ -36,6 +38,15 @@ export class EventMetrics {
       registers: [registry],
     });
     const live = () => this.cacheLive();
+    const connections = () => this.connections();
+    new Gauge({
+      name: `${PREFIX}subscription_connections`,
+      help: "Open graphql-ws connections (at most events.subscriptions.maxConnections).",
+      registers: [registry],
+      collect() {
+        this.set(connections());
+      },
+    });
     new Gauge({
       name: `${PREFIX}cache_live`,
       help: "1 while a project's change events keep its cache fresh, 0 while it falls back to its TTL.",

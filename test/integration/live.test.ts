@@ -288,6 +288,7 @@ describe("metrics", () => {
       value('registry_graph_events_total{origin="POLL",kind="TAG_SET"}'),
     ).toBeGreaterThanOrEqual(3);
     expect(value(`registry_graph_cache_live{project="${PROJECT}"}`)).toBe(1);
+    expect(value("registry_graph_subscription_connections")).toBe(0);
   });
 });
 

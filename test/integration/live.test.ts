@@ -252,6 +252,25 @@ describe("webhook deliveries", () => {
     expect(await stillCached()).toBe(true);
   });
 
+  it("answers 400 to a signed body that is not MLflow's, and ignores events not about models", async () => {
+    await view();
+    const garbage = await delivery({ entity: 5, data: "not an object" }).send();
+    expect(garbage.status).toBe(400);
+    const wrongShape = await delivery({
+      entity: "model_version",
+      action: "created",
+      data: { name: model, version: "not a number" },
+    }).send();
+    expect(wrongShape.status).toBe(400);
+    const prompt = await delivery({
+      entity: "prompt",
+      action: "created",
+      data: { name: "p" },
+    }).send();
+    expect(await prompt.json()).toEqual({ accepted: 0 });
+    expect(await stillCached()).toBe(true);
+  });
+
   it("acts on a verified delivery once, however often MLflow retries it", async () => {
     await view();
     const signed = delivery(aliasEvent);

@@ -264,6 +264,9 @@ describe("registryEvents", () => {
       projects: ["subs"],
       kinds: ["ALIAS_SET"],
     });
+    // The probe's first listing is its baseline: a change made before it is never reported.
+    const subsLive = () => live.events.status().projects.find((p) => p.name === "subs")?.cache;
+    await waitFor(() => subsLive() === "live", "the probe's first listing of subs", 30_000);
     const response = await fetch(`${extra.server.url}/api/2.0/mlflow/registered-models/alias`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -271,7 +274,8 @@ describe("registryEvents", () => {
     });
     expect(response.ok).toBe(true);
     const fromMlflow = () => subscription.events.find((e) => e.alias === "from-mlflow");
-    await waitFor(() => fromMlflow() !== undefined, "the probe's event", 10_000);
+    // pollMs is 1 s; a loaded CI machine can make one listing take seconds, or time it out.
+    await waitFor(() => fromMlflow() !== undefined, "the probe's event", 30_000);
     expect(fromMlflow()).toMatchObject({
       project: "subs",
       model: "model-001",

@@ -79,6 +79,29 @@ surprise: true
     );
   });
 
+  it("refuses a short webhook secret and events settings out of range", () => {
+    const text = `
+events:
+  pollMs: 10
+  bus: kafka
+  redis: { url: "http://127.0.0.1:6379" }
+  publicUrl: "not a url"
+projects:
+  - name: fraud
+    mlflow: { url: http://ok:5000 }
+    webhook: { secret: short, register: true }
+`;
+    expect(problemsOf(text)).toEqual(
+      expect.arrayContaining([
+        "projects[0].webhook.secret: must be at least 16 characters",
+        expect.stringMatching(/^events\.pollMs: /),
+        expect.stringMatching(/^events\.bus: /),
+        "events.redis.url: must be a redis:// or rediss:// URL",
+        expect.stringMatching(/^events\.publicUrl: /),
+      ]),
+    );
+  });
+
   it("refuses a file with no projects and an unparseable file", () => {
     expect(problemsOf("server: { port: 1 }")).toEqual([expect.stringMatching(/^projects: /)]);
     expect(problemsOf("projects: [")).toHaveLength(1);

@@ -5,24 +5,18 @@ import type { Caller } from "../registry/access/caller.js";
 import { RequestLimitError } from "../sources/request-limits.js";
 import type { Admission } from "./admission.js";
 import { withCaller } from "./auth/caller-scope.js";
+import { readBytes, RequestTooLarge } from "./read-body.js";
 import type { RequestRecord } from "./request-record.js";
 
-export class RequestTooLarge extends Error {}
 class NotUtf8 extends Error {}
 
 // Fatal: a body that is not valid UTF-8 is refused, never read with U+FFFD in its place.
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new RequestTooLarge(`request body over ${maxBytes} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+  const bytes = await readBytes(req, maxBytes);
   try {
-    return utf8.decode(Buffer.concat(chunks));
+    return utf8.decode(bytes);
   } catch {
     throw new NotUtf8();
   }

@@ -5,24 +5,11 @@ import type { EventHub } from "../events/hub.js";
 import { changeOfDelivery, verifyDelivery } from "../events/webhook-delivery.js";
 import type { EventMetrics, WebhookOutcome } from "../telemetry/event-metrics.js";
 import type { Logger } from "./logger.js";
+import { readBytes, RequestTooLarge } from "./read-body.js";
 
 export const WEBHOOK_PREFIX = "/webhooks/mlflow/";
 /** Delivery ids remembered to answer MLflow's retries without a second event. */
 const MAX_DELIVERIES = 10_000;
-
-class TooLarge extends Error {}
-
-async function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new TooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function answer(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
@@ -71,9 +58,9 @@ export function webhookRoute(
     const secret = config.events.enabled ? secrets.get(project) : undefined;
     let body: Buffer;
     try {
-      body = await readRaw(req, maxBodyBytes);
+      body = await readBytes(req, maxBodyBytes);
     } catch (error) {
-      if (!(error instanceof TooLarge)) throw error;
+      if (!(error instanceof RequestTooLarge)) throw error;
       return done(res, "too_large", 413, { error: `body over ${maxBodyBytes} bytes` });
     }
     const deliveryId = header(req, "x-mlflow-delivery-id");

@@ -12,7 +12,9 @@ const usage = `usage: registry-graph <command> [options]
 commands:
   serve         [--config FILE] [--port N] [--host H]   serve GraphQL (config also from REGISTRY_GRAPH_CONFIG)
   check-config  [--config FILE]                         validate the config, reach every upstream, print a table
-  print-schema  [--out FILE | --check FILE]             print the GraphQL schema (SDL)
+  print-schema  [--subgraph] [--out FILE | --check FILE]
+                                                        print the GraphQL schema (SDL); --subgraph:
+                                                        the Federation 2 subgraph's
   token create  --subject NAME                          a new static token and its auth.tokens entry
 `;
 
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: "string" },
       out: { type: "string" },
       check: { type: "string" },
+      subgraph: { type: "boolean" },
       subject: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -45,7 +48,11 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case "print-schema":
-      return printSchemaCommand({ out: values.out, check: values.check });
+      return printSchemaCommand({
+        out: values.out,
+        check: values.check,
+        subgraph: values.subgraph,
+      });
     case "check-config":
       return checkConfig(await loadConfig(values.config));
     case "token": {

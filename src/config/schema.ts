@@ -106,6 +106,9 @@ const server = z.strictObject({
   // The schema answers introspection (GraphiQL and codegen need it); when off, validation
   // errors no longer suggest field names ("Did you mean …") either.
   introspection: z.boolean().default(true),
+  // Serve a Federation 2 subgraph (keys on Project, Model, Version, Run; `_entities`) for a
+  // router to compose into a supergraph; off, the standalone schema (docs/federation.md).
+  federation: z.boolean().default(false),
   limits: limits.prefault({}),
   readiness: z
     .strictObject({

@@ -1,4 +1,4 @@
-import type { AuthChecker } from "type-graphql";
+import type { AuthCheckerFn } from "type-graphql";
 import type { Role } from "../registry/access/caller.js";
 import { ErrorCode, userError } from "../registry/errors.js";
 import type { GraphContext } from "./context.js";
@@ -10,7 +10,7 @@ import type { GraphContext } from "./context.js";
  * from its arguments and its data, so the registry checks the role there again, per project
  * and model (registry/projects.ts), and leaves what a caller may not read out of every list.
  */
-export const authChecker: AuthChecker<GraphContext, Role> = ({ context }, roles) => {
+export const authChecker: AuthCheckerFn<GraphContext, Role> = ({ context }, roles) => {
   const access = context.registry.access;
   if (roles.every((role) => access.holdsAnywhere(role))) return true;
   const [role] = roles;

@@ -6,6 +6,7 @@ import { ArtifactResolver } from "./artifact/artifact.resolver.js";
 import { AuditRecordResolver } from "./audit/audit-record.resolver.js";
 import { RegistryEventResolver } from "./event/registry-event.resolver.js";
 import { MLModelResolver } from "./mlmodel/mlmodel.resolver.js";
+import { type SubgraphOptions, toSubgraph } from "./federation/subgraph-schema.js";
 import { ModelMutations } from "./model/model.mutations.js";
 import { ModelResolver } from "./model/model.resolver.js";
 import { NodeResolver } from "./node/node.resolver.js";
@@ -29,7 +30,8 @@ const noTopics: PubSub = {
   },
 };
 
-export function buildGraphSchema(): Promise<GraphQLSchema> {
+/** The standalone schema, as type-graphql builds it from the resolvers. */
+function buildStandaloneSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     // One resolver class per GraphQL type, and one per entity for its Mutation fields.
     resolvers: [
@@ -53,7 +55,26 @@ export function buildGraphSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The SDL committed as schema/schema.graphql: sorted, so it diffs cleanly. */
-export async function printGraphSchema(): Promise<string> {
-  return `${printSchema(lexicographicSortSchema(await buildGraphSchema()))}\n`;
+/** The standalone SDL, as committed in schema/schema.graphql: sorted, so it diffs cleanly. */
+const printStandalone = (schema: GraphQLSchema): string =>
+  `${printSchema(lexicographicSortSchema(schema))}\n`;
+
+/** The schema the gateway serves: standalone, or a Federation 2 subgraph (server.federation). */
+export async function buildGraphSchema(
+  options: { subgraph?: SubgraphOptions } = {},
+): Promise<GraphQLSchema> {
+  const standalone = await buildStandaloneSchema();
+  if (!options.subgraph) return standalone;
+  return toSubgraph(standalone, printStandalone(standalone), options.subgraph).schema;
+}
+
+/**
+ * The SDL committed as schema/schema.graphql, or with `subgraph` as schema/subgraph.graphql:
+ * what the subgraph's `_service { sdl }` answers, the input of a supergraph's composition.
+ */
+export async function printGraphSchema(options: { subgraph?: boolean } = {}): Promise<string> {
+  if (!options.subgraph) return printStandalone(await buildStandaloneSchema());
+  const standalone = await buildStandaloneSchema();
+  const { sdl } = toSubgraph(standalone, printStandalone(standalone), { serveSdl: true });
+  return `${sdl.trimEnd()}\n`;
 }

@@ -25,6 +25,7 @@ import { listModels, readAheadForModelPage } from "./models/list-models.js";
 import { resolveModel } from "./models/resolve-model.js";
 import { promoteVersion } from "./promotion/promote-version.js";
 import { requireProject } from "./projects.js";
+import { readAheadForReferences } from "./read-ahead/references.js";
 import { loadRun, runOfVersionEntity } from "./runs/load-run.js";
 import { completeUploadById } from "./uploads/complete-upload.js";
 import { abortUpload } from "./uploads/discard-upload.js";
@@ -93,6 +94,10 @@ export function createRegistry(ctx: RegistryContext) {
       deleteAlias: bind(deleteAlias),
       transitionStage: bind(transitionStage),
       promote: bind(promoteVersion),
+    },
+    references: {
+      /** Before a batch of entity references resolves: how its models are best read. */
+      readAhead: bind(readAheadForReferences),
     },
     runs: {
       get: bind(loadRun),

@@ -73,7 +73,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const events = await startEvents(config, upstreams, observer, logger, metrics?.events);
   warnIfAnonymousMayWrite(config.auth, logger);
   // Audit outside whole: a mutation refused as it starts is recorded too.
-  const schema = auditMutations(runMutationsWhole(await buildGraphSchema()), logger);
+  const subgraph = config.server.federation ? { serveSdl: config.server.introspection } : undefined;
+  const schema = auditMutations(runMutationsWhole(await buildGraphSchema({ subgraph })), logger);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.server.introspection,

@@ -78,6 +78,16 @@ export const cost = {
   /** One object read by its own call (a model by name, a node by id, a status probe). */
   lookup: estimator((a) => CALL + 1 + a.childComplexity),
 
+  /**
+   * Entities a router asks for by key (`_entities`): each representation as one node of a page,
+   * at the cost of what is selected of its type (the dearest type's, for a mix), and a listing
+   * per project they can name.
+   */
+  entities: estimator((a) => {
+    const references = Array.isArray(a.args.representations) ? a.args.representations.length : 0;
+    return CALL * Math.min(references, a.context.projects) + references * (1 + a.childComplexity);
+  }),
+
   /** At most one version per legacy stage. */
   latestVersions: estimator((a) => 4 * (1 + a.childComplexity)),
 

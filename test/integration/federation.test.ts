@@ -1,0 +1,289 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { type Gateway, startGateway } from "../../src/server/gateway.js";
+import { createLogger } from "../../src/server/logger.js";
+import { type GraphQLResponse } from "../support/gateway.js";
+import { mlflowModels, mlflowVersions, stackConfig, testStack } from "../support/stack.js";
+import { testTokens } from "../support/tokens.js";
+
+// The gateway as a Federation 2 subgraph (server.federation), asked what a router asks:
+// `_service { sdl }` and `_entities` with representations, over the real stack.
+
+const PROJECTS = ["fraud", "churn", "recsys"] as const;
+const RUN = Date.now().toString(36);
+/** Per project: two models of the test's own, 34 + 34 (fraud) or 33 + 33 versions. */
+const MODELS = ["a", "b"].map((m) => `federation-${RUN}-${m}`);
+
+const { token, withTokens } = testTokens("federation", {
+  all: [{ project: "*", role: "reader" }],
+  fraud: [{ project: "fraud", role: "reader" }],
+});
+
+let subgraph: Gateway;
+let standalone: Gateway;
+const references: {
+  __typename: "Version";
+  project: { name: string };
+  model: { name: string };
+  number: number;
+}[] = [];
+
+async function mlflowPost(project: string, path: string, body: object): Promise<void> {
+  const entry = testStack().state.projects.find((p) => p.name === project)!;
+  const response = await fetch(`${entry.url}/api/2.0/mlflow/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path} on ${project}: ${await response.text()}`);
+}
+
+async function ask<T = Record<string, unknown>>(
+  gateway: Gateway,
+  query: string,
+  variables: object = {},
+  who = "all",
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${gateway.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token(who)}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+const ENTITIES = `query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    __typename
+    ... on Version { project { name } model { name description } number status aliases }
+    ... on Model { project { name } name modelAliases: aliases { alias version { number } } }
+    ... on Project { name }
+    ... on Run { runId runStatus: status }
+  }
+}`;
+
+beforeAll(async () => {
+  for (const [p, project] of PROJECTS.entries()) {
+    for (const model of MODELS) {
+      await mlflowPost(project, "registered-models/create", { name: model });
+      const count = p === 0 ? 34 : 33;
+      for (let i = 1; i <= count; i++) {
+        await mlflowPost(project, "model-versions/create", {
+          name: model,
+          source: `s3://mlflow/${project}/federation/${model}/${i}`,
+        });
+        // Half the references ask for every other version: 100 spread over 6 models.
+        if (i % 2 === 0 || references.length >= 100) continue;
+        references.push({
+          __typename: "Version",
+          project: { name: project },
+          model: { name: model },
+          number: i,
+        });
+      }
+      await mlflowPost(project, "registered-models/alias", {
+        name: model,
+        alias: "champion",
+        version: "3",
+      });
+    }
+  }
+  while (references.length < 100)
+    references.push({ ...references[references.length % 90]!, number: 2 });
+  const config = withTokens(await stackConfig());
+  config.server.federation = true;
+  subgraph = await startGateway(config, createLogger("silent"));
+  standalone = await startGateway(withTokens(await stackConfig()), createLogger("silent"));
+}, 240_000);
+
+afterAll(async () => {
+  await subgraph?.stop();
+  await standalone?.stop();
+});
+
+describe("the subgraph's SDL", () => {
+  it("is the committed schema/subgraph.graphql, with a @key on each entity", async () => {
+    const answer = await ask<{ _service: { sdl: string } }>(subgraph, "{ _service { sdl } }");
+    expect(answer.errors).toBeUndefined();
+    const committed = readFileSync("schema/subgraph.graphql", "utf8");
+    expect(answer.data!._service.sdl.trimEnd()).toBe(committed.trimEnd());
+    for (const key of [
+      'type Project implements Node\n  @key(fields: "name")',
+      'type Model implements Node\n  @key(fields: "project { name } name")',
+      'type Version implements Node\n  @key(fields: "project { name } model { name } number")',
+      'type Run implements Node\n  @key(fields: "project { name } runId")',
+    ]) {
+      expect(committed).toContain(key);
+    }
+    expect(committed).toContain(
+      'extend schema\n  @link(url: "https://specs.apollo.dev/federation/v2.',
+    );
+  });
+
+  it("is not there standalone: the standalone schema has no _service and no _entities", async () => {
+    for (const query of [
+      "{ _service { sdl } }",
+      "{ _entities(representations: []) { __typename } }",
+    ]) {
+      const answer = await ask(standalone, query);
+      expect(answer.status).toBe(400);
+      expect(answer.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    }
+  });
+});
+
+describe("_entities", () => {
+  it("resolves 100 Version references over 3 projects, as MLflow has them, with at most 3 calls a project", async () => {
+    const answer = await ask<{ _entities: object[] }>(subgraph, ENTITIES, {
+      representations: references,
+    });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!._entities).toHaveLength(100);
+    for (const project of PROJECTS) {
+      const truth = new Map<string, { status: string }>();
+      for (const model of MODELS) {
+        for (const v of await mlflowVersions<{ version: string; status: string }>(project, model)) {
+          truth.set(`${model}/${v.version}`, v);
+        }
+      }
+      const described = new Map(
+        (await mlflowModels<{ name: string; description?: string }>(project)).map((m) => [
+          m.name,
+          m,
+        ]),
+      );
+      answer.data!._entities.forEach((entity, i) => {
+        const ref = references[i]!;
+        if (ref.project.name !== project) return;
+        const v = truth.get(`${ref.model.name}/${ref.number}`)!;
+        expect(entity).toEqual({
+          __typename: "Version",
+          project: { name: project },
+          model: {
+            name: ref.model.name,
+            description: described.get(ref.model.name)?.description ?? null,
+          },
+          number: ref.number,
+          status: v.status,
+          aliases: ref.number === 3 ? ["champion"] : [],
+        });
+      });
+      expect(answer.extensions!.upstreamCalls!.byUpstream[`mlflow:${project}`]).toBeLessThanOrEqual(
+        3,
+      );
+    }
+    expect(answer.extensions!.upstreamCalls!.byUpstream.s3 ?? 0).toBe(0);
+  });
+
+  it("answers a missing project, model or version as that entity's NOT_FOUND, and the rest of the batch as usual", async () => {
+    const good = references[0]!;
+    const representations = [
+      good,
+      { ...good, project: { name: "no-such-project" } },
+      { ...good, model: { name: "no-such-model" } },
+      { ...good, number: 999_999 },
+      { __typename: "Model", project: { name: "fraud" }, name: MODELS[0] },
+      { __typename: "Model", project: "fraud", name: "no-such-model" },
+      { __typename: "Project", name: "churn" },
+      { __typename: "Project", name: "nope" },
+    ];
+    const answer = await ask<{ _entities: (object | null)[] }>(subgraph, ENTITIES, {
+      representations,
+    });
+    expect(answer.status).toBe(200);
+    const nulls = answer.data!._entities.flatMap((e, i) => (e === null ? [i] : []));
+    expect(nulls).toEqual([1, 2, 3, 5, 7]);
+    const errors = answer.errors!.map((e) => [e.path![1], e.extensions!.code]);
+    expect(errors.sort(([a], [b]) => Number(a) - Number(b))).toEqual(
+      nulls.map((i) => [i, "NOT_FOUND"]),
+    );
+    expect(answer.data!._entities[4]).toMatchObject({
+      __typename: "Model",
+      name: MODELS[0],
+      modelAliases: [{ alias: "champion", version: { number: 3 } }],
+    });
+    expect(answer.data!._entities[6]).toEqual({ __typename: "Project", name: "churn" });
+  });
+
+  it("answers a representation that is not one of ours, or has no key, as that entity's BAD_USER_INPUT, with no call", async () => {
+    const representations = [
+      { __typename: "Deployment", name: "x" },
+      { __typename: "Node", id: "x" },
+      { __typename: "__proto__" },
+      { name: "no typename" },
+      { __typename: "Version", project: "fraud", model: MODELS[0] },
+      { __typename: "Version", project: "fraud", model: MODELS[0], number: "1; drop" },
+      { __typename: "Model", project: { name: ["fraud"] }, name: "m" },
+    ];
+    const answer = await ask<{ _entities: (object | null)[] }>(subgraph, ENTITIES, {
+      representations,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.data!._entities).toEqual(representations.map(() => null));
+    expect(answer.errors!.map((e) => e.extensions!.code)).toEqual(
+      representations.map(() => "BAD_USER_INPUT"),
+    );
+    expect(answer.extensions!.upstreamCalls!.total).toBe(0);
+  });
+
+  it("refuses a key the arguments' limits refuse anywhere, before any call", async () => {
+    for (const representation of [
+      { __typename: "Run", project: "fraud", runId: "x".repeat(33) },
+      { __typename: "Version", project: "fraud", model: "m\u0000", number: 1 },
+      { __typename: "Version", project: "fraud", model: "m", number: 2 ** 31 },
+      { __typename: "Model", project: "x".repeat(64), name: "m" },
+    ]) {
+      const answer = await ask(subgraph, ENTITIES, { representations: [representation] });
+      expect(answer.status).toBe(400);
+      expect(answer.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+      expect(answer.extensions?.upstreamCalls?.total ?? 0).toBe(0);
+    }
+  });
+
+  it("resolves a project the caller may not read as NOT_FOUND, worded as for one that does not exist, and never asks its MLflow", async () => {
+    const churn = references.find((r) => r.project.name === "churn")!;
+    const fraud = references.find((r) => r.project.name === "fraud")!;
+    const answer = await ask<{ _entities: (object | null)[] }>(
+      subgraph,
+      ENTITIES,
+      { representations: [fraud, churn, { __typename: "Project", name: "churn" }] },
+      "fraud",
+    );
+    expect(answer.data!._entities[0]).not.toBeNull();
+    expect(answer.data!._entities.slice(1)).toEqual([null, null]);
+    expect(answer.errors!.map((e) => e.extensions!.code)).toEqual(["NOT_FOUND", "NOT_FOUND"]);
+    expect(answer.errors![1]!.message).toBe('unknown project "churn"');
+    expect(Object.keys(answer.extensions!.upstreamCalls!.byUpstream)).toEqual(["mlflow:fraud"]);
+  });
+
+  it("costs per representation: a selection 10 references may ask, 100 may not, refused before any call", async () => {
+    const heavy = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Version { mlmodel { flavors { name } } artifacts(recursive: true) { path size } } } }`;
+    const ten = await ask(subgraph, heavy, { representations: references.slice(0, 10) });
+    expect(ten.status).toBe(200);
+    const hundred = await ask(subgraph, heavy, { representations: references });
+    expect(hundred.status).toBe(400);
+    expect(hundred.errors![0]!.extensions!.code).toBe("QUERY_TOO_COMPLEX");
+    expect(hundred.extensions?.upstreamCalls?.total ?? 0).toBe(0);
+  });
+
+  it("refuses a caller without a token as every root field does, before any call", async () => {
+    const response = await fetch(`${subgraph.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: ENTITIES, variables: { representations: references } }),
+    });
+    const answer = (await response.json()) as GraphQLResponse<unknown>;
+    expect(answer.data).toBeNull();
+    expect(answer.errors!.map((e) => e.extensions!.code)).toEqual(["FORBIDDEN"]);
+    expect(answer.extensions!.upstreamCalls!.total).toBe(0);
+    const sdl = await fetch(`${subgraph.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ _service { sdl } }" }),
+    });
+    expect(((await sdl.json()) as GraphQLResponse<unknown>).errors![0]!.extensions!.code).toBe(
+      "FORBIDDEN",
+    );
+  });
+});

@@ -54,7 +54,7 @@ export interface ExtraMlflow {
   stop(): Promise<void>;
 }
 
-function repoRoot(): string {
+export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "stack", "stack.py"))) {
     const parent = dirname(dir);

@@ -4,6 +4,7 @@ import { type Gateway, startGateway } from "../../src/server/gateway.js";
 import { createLogger } from "../../src/server/logger.js";
 import { type GraphQLResponse } from "../support/gateway.js";
 import { mlflowModels, mlflowVersions, stackConfig, testStack } from "../support/stack.js";
+import { freePort } from "../support/ports.js";
 import { testTokens } from "../support/tokens.js";
 
 // The gateway as a Federation 2 subgraph (server.federation), asked what a router asks:
@@ -92,6 +93,10 @@ beforeAll(async () => {
     references.push({ ...references[references.length % 90]!, number: 2 });
   const config = withTokens(await stackConfig());
   config.server.federation = true;
+  // A project whose MLflow is gone: nothing listens on a port just freed.
+  const fraud = config.projects.find((p) => p.name === "fraud")!;
+  const gone = `http://127.0.0.1:${await freePort()}`;
+  config.projects.push({ ...fraud, name: "gone", mlflow: { ...fraud.mlflow, url: gone } });
   subgraph = await startGateway(config, createLogger("silent"));
   standalone = await startGateway(withTokens(await stackConfig()), createLogger("silent"));
 }, 240_000);
@@ -128,6 +133,25 @@ describe("the subgraph's SDL", () => {
       const answer = await ask(standalone, query);
       expect(answer.status).toBe(400);
       expect(answer.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    }
+  });
+
+  it("refuses _service while introspection is off: the SDL is composed from the committed file", async () => {
+    const config = withTokens(await stackConfig());
+    config.server.federation = true;
+    config.server.introspection = false;
+    const closed = await startGateway(config, createLogger("silent"));
+    try {
+      const answer = await ask(closed, "{ _service { sdl } }");
+      expect(answer.data).toBeNull();
+      expect(answer.errors!.map((e) => e.extensions!.code)).toEqual(["FORBIDDEN"]);
+      const entities = await ask<{ _entities: object[] }>(closed, ENTITIES, {
+        representations: references.slice(0, 2),
+      });
+      expect(entities.errors).toBeUndefined();
+      expect(entities.data!._entities).toHaveLength(2);
+    } finally {
+      await closed.stop();
     }
   });
 });
@@ -203,6 +227,21 @@ describe("_entities", () => {
       modelAliases: [{ alias: "champion", version: { number: 3 } }],
     });
     expect(answer.data!._entities[6]).toEqual({ __typename: "Project", name: "churn" });
+  });
+
+  it("answers references to a project whose MLflow is down as those entities' UPSTREAM_UNAVAILABLE", async () => {
+    const good = references[0]!;
+    const down = { ...good, project: { name: "gone" } };
+    const answer = await ask<{ _entities: (object | null)[] }>(subgraph, ENTITIES, {
+      representations: [down, good, { ...down, number: 2 }],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.data!._entities[0]).toBeNull();
+    expect(answer.data!._entities[1]).toMatchObject({ number: good.number });
+    expect(answer.data!._entities[2]).toBeNull();
+    const codes = new Set(answer.errors!.map((e) => e.extensions!.code));
+    expect(codes).toEqual(new Set(["UPSTREAM_UNAVAILABLE"]));
+    expect(answer.errors!.every((e) => e.extensions!.project === "gone")).toBe(true);
   });
 
   it("answers a representation that is not one of ours, or has no key, as that entity's BAD_USER_INPUT, with no call", async () => {

@@ -39,11 +39,15 @@ type Query {
   deployments: [Deployment!]!
 }
 
+"""
+model and version are nullable, as the issue has them: a version the caller may not read is
+null with its error, and the other deployments are still answered.
+"""
 type Deployment {
   name: String!
   environment: String!
-  model: Model!
-  version: Version!
+  model: Model
+  version: Version
 }
 
 type Project @key(fields: "name", resolvable: false) {
@@ -108,15 +112,19 @@ export async function startDeploymentsSubgraph(deployments: Deployment[]): Promi
   return { url, stop: () => server.stop() };
 }
 
-/** The supergraph SDL of the two, or every composition error at once. */
+/**
+ * The supergraph SDL of the two, or every composition error at once; `deploymentsSdl` lets a
+ * test compose a deployments subgraph that does not fit ours.
+ */
 export async function composeSupergraph(
   modelsUrl: string,
   deploymentsUrl: string,
+  deploymentsSdl = DEPLOYMENTS_SDL,
 ): Promise<string> {
   const models = await readFile(join(repoRoot(), "schema", "subgraph.graphql"), "utf8");
   const result = composeServices([
     { name: "models", url: modelsUrl, typeDefs: parse(models) },
-    { name: "deployments", url: deploymentsUrl, typeDefs: parse(DEPLOYMENTS_SDL) },
+    { name: "deployments", url: deploymentsUrl, typeDefs: parse(deploymentsSdl) },
   ]);
   if (result.errors) {
     throw new Error(`composition failed:\n${result.errors.map((e) => e.message).join("\n")}`);

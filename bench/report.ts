@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import * as prettier from "prettier";
 import type { StackBackend } from "../stack/launcher.js";
 import type { AblationRow } from "./ablations.js";
+import type { EntityFetchResult } from "./entity-fetch.js";
 import type { IdleCost } from "./idle.js";
 import { VARIANTS } from "./operation.js";
 import type { StalenessResult } from "./staleness.js";
@@ -67,6 +68,8 @@ export interface Results {
   mlflow_backend: { kind: StackBackend; version: string };
   sizes: Record<string, number | number[]>;
   operations: OperationResult[];
+  /** A supergraph's overhead over registry-graph alone (bench/entity-fetch.ts); not against REST. */
+  entity_fetch?: EntityFetchResult;
   scaling: Record<string, ScalingPoint[]>;
   /** Per operation, the gateway under each config of bench/ablations.ts. */
   ablations: Record<string, AblationRow[]>;
@@ -171,6 +174,7 @@ export function table(results: Results): string {
         op.gateway_load.peak_rss_mb,
       ]),
     ),
+    ...entityFetchTable(results),
     ...upstreamTable(results),
     ...stalenessTable(results),
     ...targetsTable(results),
@@ -248,6 +252,42 @@ function upstreamTable(results: Results): string[] {
             `${results.idle.cpu_ms_per_s} ms of CPU a second: the change probe's cost.`,
         ]
       : []),
+  ];
+}
+
+/** The supergraph's p50 over registry-graph's own: the one ratio whose baseline is not REST. */
+export function entityFetchTable(results: Results): string[] {
+  const e = results.entity_fetch;
+  if (!e) return [];
+  return [
+    "",
+    `${e.versions} \`Version\` references of a deployments subgraph (over ${e.projects} projects), ` +
+      "resolved through an in-process Apollo supergraph, against the same versions in one " +
+      "`_entities` query to registry-graph: the supergraph's overhead, not a ratio against REST.",
+    "",
+    ...markdownTable(
+      [
+        "operation",
+        "supergraph p50 ms",
+        "direct p50 ms",
+        "supergraph p50 ÷ direct [95% CI]",
+        "supergraph p95 ms",
+        "direct p95 ms",
+        "direct upstream calls (cold / warm)",
+      ],
+      [LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+      [
+        [
+          "entity_fetch",
+          e.supergraph.p50_ms,
+          e.direct.p50_ms,
+          withInterval(e.p50_ratio_supergraph_vs_direct, e.p50_ratio_supergraph_vs_direct_ci95),
+          e.supergraph.p95_ms,
+          e.direct.p95_ms,
+          `${e.direct.upstream_calls} / ${e.direct.upstream_calls_warm}`,
+        ],
+      ],
+    ),
   ];
 }
 

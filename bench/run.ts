@@ -17,6 +17,7 @@ import {
   startProjects,
   uploadModelFiles,
 } from "./fixture.js";
+import { type EntityFetchResult, measureEntityFetch } from "./entity-fetch.js";
 import { type BenchIdentity, startBenchIdentity } from "./identity.js";
 import { p50RatioInterval } from "./interval.js";
 import { closedLoop, latencies, latency, resources } from "./measure.js";
@@ -24,6 +25,7 @@ import { type BenchContext, type Operation, VARIANTS, type VariantName } from ".
 import { artifactTree } from "./operations/artifact-tree.js";
 import { champions } from "./operations/champions.js";
 import { dashboard } from "./operations/dashboard.js";
+import { ENTITY_FETCH } from "./operations/entity-fetch.js";
 import { modelPage } from "./operations/model-page.js";
 import { type OperationResult, type Results, type ScalingPoint, writeResults } from "./report.js";
 import { idleCost } from "./idle.js";
@@ -32,6 +34,8 @@ import { targetChecks } from "./targets.js";
 import { mlflowCallsSoFar, perMinute } from "./upstream-metrics.js";
 
 const OPERATIONS: Operation[] = [dashboard, modelPage, champions, artifactTree];
+/** Versions entity_fetch's deployments subgraph references. */
+const ENTITY_FETCH_VERSIONS = 100;
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +64,7 @@ if (values.help) {
   --runs R  --min-seconds S  --budget-seconds B                how long each variant is timed
   --concurrency C  --load-seconds S  --sizes a,b,c             load and scaling runs
   --staleness-n N                                              changes per kind made through MLflow (0: none)
-  --only op,…                                                  operations: ${OPERATIONS.map((o) => o.name).join(", ")}
+  --only op,…                                                  operations: ${[...OPERATIONS.map((o) => o.name), ENTITY_FETCH].join(", ")}
   --ablations name,…                                           ablations: ${ABLATIONS.map((a) => a.name).join(", ")}
   --skip-ablations  --cpu-prof DIR`);
   process.exit(0);
@@ -301,6 +305,27 @@ async function main() {
     // The main gateway stops first: its profile is written, and it takes no CPU from these.
     await gateway.stop();
     gateway = undefined;
+    let entityFetch: EntityFetchResult | undefined;
+    if (!opts.only || opts.only.includes(ENTITY_FETCH)) {
+      // A gateway of its own, the main one's config as a Federation 2 subgraph: the other
+      // operations keep the standalone schema, and only one gateway takes the two cores.
+      const federationDir = join(dir, "federation");
+      await mkdir(federationDir, { recursive: true });
+      gateway = await startGatewayProcess({
+        config: liveConfig({ server: { federation: true } }),
+        dir: federationDir,
+        entry,
+        node,
+      });
+      log(`${ENTITY_FETCH}: subgraph gateway pid ${gateway.pid} at ${gateway.url}`);
+      entityFetch = await measureEntityFetch(
+        { ...ctx, gatewayUrl: gateway.url },
+        { count: ENTITY_FETCH_VERSIONS, runs: opts.runs, minMs: opts.minMs, log },
+      );
+      log(`${ENTITY_FETCH}: ${JSON.stringify(entityFetch)}`);
+      await gateway.stop();
+      gateway = undefined;
+    }
     // How the gateway's own path grows with the data: without the cache, every request reads
     // MLflow. Each scaling size is its own project; the size of the main projects reuses the first.
     const scalingDir = join(dir, "scaling");
@@ -355,6 +380,7 @@ async function main() {
         scaling_models_per_project: opts.sizes,
       },
       operations,
+      entity_fetch: entityFetch,
       scaling: scaled,
       ablations,
       gateway_cache: gatewayCache,

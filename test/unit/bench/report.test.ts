@@ -2,7 +2,13 @@ import { describe, expect, it } from "@jest/globals";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cacheLabel, type Results, table, writeResults } from "../../../bench/report.js";
+import {
+  cacheLabel,
+  entityFetchTable,
+  type Results,
+  table,
+  writeResults,
+} from "../../../bench/report.js";
 import { targetChecks } from "../../../bench/targets.js";
 
 // The committed results: a real run's shape, with the backend under test put in.
@@ -146,5 +152,31 @@ describe("bench results of the live cache", () => {
     expect(cacheLabel({ ...cache, webhooks: false })).toContain(
       "dropped on events from a change probe every 3000 ms",
     );
+  });
+});
+
+describe("bench results of entity_fetch", () => {
+  const entityFetch = {
+    versions: 100,
+    projects: 3,
+    supergraph: { p50_ms: 31.5, p95_ms: 40.2, p99_ms: 52.1 },
+    direct: { p50_ms: 21, p95_ms: 25.3, p99_ms: 30.8, upstream_calls: 12, upstream_calls_warm: 0 },
+    samples: { supergraph: 400, direct: 400 },
+    p50_ratio_supergraph_vs_direct: 1.5,
+    p50_ratio_supergraph_vs_direct_ci95: [1.42, 1.58] as [number, number],
+  };
+
+  it("give the supergraph's p50 over the direct query's, labelled as no ratio against REST", async () => {
+    const lines = entityFetchTable({ ...(await committed()), entity_fetch: entityFetch });
+    expect(lines.join("\n")).toContain("not a ratio against REST");
+    expect(lines).toContain(
+      "| entity_fetch | 31.5 | 21 | 1.5 [1.42, 1.58] | 40.2 | 25.3 | 12 / 0 |",
+    );
+  });
+
+  it("leave it out for results measured before it", async () => {
+    const { entity_fetch: _e, ...before } = await committed();
+    expect(entityFetchTable(before)).toEqual([]);
+    expect(table(before)).not.toContain("supergraph");
   });
 });

@@ -25,6 +25,7 @@ import { listModels, readAheadForModelPage } from "./models/list-models.js";
 import { resolveModel } from "./models/resolve-model.js";
 import { promoteVersion } from "./promotion/promote-version.js";
 import { requireProject } from "./projects.js";
+import { versionSignatureDiff } from "./signatures/version-signature-diff.js";
 import { readAheadForReferences } from "./read-ahead/references.js";
 import { loadRun, runOfVersionEntity } from "./runs/load-run.js";
 import { completeUploadById } from "./uploads/complete-upload.js";
@@ -108,6 +109,7 @@ export function createRegistry(ctx: RegistryContext) {
       list: bind(versionArtifacts),
       find: bind(versionArtifact),
       mlmodel: bind(versionMLModel),
+      signatureDiff: bind(versionSignatureDiff),
       requirements: bind(mlmodelRequirements),
       pythonVersion: bind(mlmodelPythonVersion),
       downloadUrl: bind(downloadUrl),

@@ -100,6 +100,9 @@ export const cost = {
   /** The MLmodel: where the version's files are (a logged model or run), then its GET. */
   mlmodel: estimator((a) => 2 * CALL + 1 + a.childComplexity),
 
+  /** The baseline version looked up by key, then both versions' MLmodels (as `mlmodel`). */
+  signatureDiff: estimator((a) => CALL + 2 * (2 * CALL + 1) + a.childComplexity),
+
   /** One ranged GET of at most `maxBytes`. */
   text: estimator((a) => {
     const maxBytes = typeof a.args.maxBytes === "number" ? a.args.maxBytes : a.context.textMaxBytes;

@@ -15,6 +15,7 @@ import {
 import type { Role } from "../../registry/access/caller.js";
 import type { ArtifactEntry } from "../../registry/artifacts/browse.js";
 import type { MLModelEntry } from "../../registry/artifacts/version-files.js";
+import type { VersionSignatureDiff } from "../../registry/signatures/version-signature-diff.js";
 import type { ModelEntity, VersionEntity } from "../../registry/entities.js";
 import type { ModelVersion, Run as RunData } from "../../sources/mlflow/types.js";
 import { Artifact } from "../artifact/artifact.type.js";
@@ -26,10 +27,12 @@ import { fromEachProject } from "../common/settle-projects.js";
 import { Tag } from "../common/tag.type.js";
 import type { GraphContext } from "../context.js";
 import { MLModel } from "../mlmodel/mlmodel.type.js";
+import { SignatureDiff } from "../mlmodel/signature-diff.type.js";
 import { Model } from "../model/model.type.js";
 import { Project, type ProjectRoot } from "../project/project.type.js";
 import { Run } from "../run/run.type.js";
 import { VersionConnection } from "./version-connection.type.js";
+import { VersionRefInput } from "./version-mutation.inputs.js";
 import { VersionStatus } from "./version-status.enum.js";
 import { Version } from "./version.type.js";
 import { VersionsArgs } from "./versions.args.js";
@@ -186,5 +189,22 @@ export class VersionResolver {
   })
   mlmodel(@Root() version: VersionEntity, @Ctx() ctx: GraphContext): Promise<MLModelEntry | null> {
     return ctx.registry.artifacts.mlmodel(version);
+  }
+
+  @FieldResolver(() => SignatureDiff, {
+    nullable: true,
+    description:
+      "This version's signature (the candidate) against another version's (the baseline, " +
+      "any project the caller may read): what changed in inputs, outputs and params, and " +
+      "whether this version accepts every input valid for the baseline (acceptsBaselineInputs). " +
+      "A side without an MLmodel or signature answers comparable: false with a gap.",
+    complexity: cost.signatureDiff,
+  })
+  signatureDiff(
+    @Root() version: VersionEntity,
+    @Ctx() ctx: GraphContext,
+    @Arg("against", () => VersionRefInput) against: VersionRefInput,
+  ): Promise<VersionSignatureDiff> {
+    return ctx.registry.artifacts.signatureDiff(version, against);
   }
 }

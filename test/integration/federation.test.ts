@@ -3,23 +3,27 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { type Gateway, startGateway } from "../../src/server/gateway.js";
 import { createLogger } from "../../src/server/logger.js";
 import { type GraphQLResponse } from "../support/gateway.js";
-import { mlflowModels, mlflowVersions, stackConfig, testStack } from "../support/stack.js";
+import { type ExtraProject, startExtraProject } from "../support/extra-project.js";
+import { stackConfig } from "../support/stack.js";
 import { freePort } from "../support/ports.js";
 import { testTokens } from "../support/tokens.js";
 
 // The gateway as a Federation 2 subgraph (server.federation), asked what a router asks:
-// `_service { sdl }` and `_entities` with representations, over the real stack.
+// `_service { sdl }` and `_entities` with representations, over real MLflow servers: three
+// projects of the test's own (their many versions would change what the shared stack's other
+// tests list), beside the stack's.
 
-const PROJECTS = ["fraud", "churn", "recsys"] as const;
-const RUN = Date.now().toString(36);
-/** Per project: two models of the test's own, 34 + 34 (fraud) or 33 + 33 versions. */
-const MODELS = ["a", "b"].map((m) => `federation-${RUN}-${m}`);
+const PROJECTS = ["fed-a", "fed-b", "fed-c"] as const;
+/** Per project, two synthetic models of 34 versions each, `champion` on version 4. */
+const MODELS = ["model-000", "model-001"];
+const CHAMPION = 4;
 
 const { token, withTokens } = testTokens("federation", {
   all: [{ project: "*", role: "reader" }],
-  fraud: [{ project: "fraud", role: "reader" }],
+  one: [{ project: "fed-a", role: "reader" }],
 });
 
+const extras = new Map<string, ExtraProject>();
 let subgraph: Gateway;
 let standalone: Gateway;
 const references: {
@@ -28,16 +32,6 @@ const references: {
   model: { name: string };
   number: number;
 }[] = [];
-
-async function mlflowPost(project: string, path: string, body: object): Promise<void> {
-  const entry = testStack().state.projects.find((p) => p.name === project)!;
-  const response = await fetch(`${entry.url}/api/2.0/mlflow/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path} on ${project}: ${await response.text()}`);
-}
 
 async function ask<T = Record<string, unknown>>(
   gateway: Gateway,
@@ -64,39 +58,35 @@ const ENTITIES = `query Entities($representations: [_Any!]!) {
 }`;
 
 beforeAll(async () => {
-  for (const [p, project] of PROJECTS.entries()) {
+  await Promise.all(
+    PROJECTS.map(async (name) =>
+      extras.set(
+        name,
+        await startExtraProject(name, { seedModels: 2, seedVersions: 34, seedRuns: "champion" }),
+      ),
+    ),
+  );
+  // Every other version, 100 spread over the 6 models.
+  for (const project of PROJECTS) {
     for (const model of MODELS) {
-      await mlflowPost(project, "registered-models/create", { name: model });
-      const count = p === 0 ? 34 : 33;
-      for (let i = 1; i <= count; i++) {
-        await mlflowPost(project, "model-versions/create", {
-          name: model,
-          source: `s3://mlflow/${project}/federation/${model}/${i}`,
-        });
-        // Half the references ask for every other version: 100 spread over 6 models.
-        if (i % 2 === 0 || references.length >= 100) continue;
+      for (let number = 1; number <= 34 && references.length < 100; number += 2) {
         references.push({
           __typename: "Version",
           project: { name: project },
           model: { name: model },
-          number: i,
+          number,
         });
       }
-      await mlflowPost(project, "registered-models/alias", {
-        name: model,
-        alias: "champion",
-        version: "3",
-      });
     }
   }
-  while (references.length < 100)
-    references.push({ ...references[references.length % 90]!, number: 2 });
+  expect(references).toHaveLength(100);
   const config = withTokens(await stackConfig());
   config.server.federation = true;
   // A project whose MLflow is gone: nothing listens on a port just freed.
   const fraud = config.projects.find((p) => p.name === "fraud")!;
   const gone = `http://127.0.0.1:${await freePort()}`;
   config.projects.push({ ...fraud, name: "gone", mlflow: { ...fraud.mlflow, url: gone } });
+  config.projects.push(...[...extras.values()].map((extra) => extra.project));
   subgraph = await startGateway(config, createLogger("silent"));
   standalone = await startGateway(withTokens(await stackConfig()), createLogger("silent"));
 }, 240_000);
@@ -104,6 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await subgraph?.stop();
   await standalone?.stop();
+  await Promise.all([...extras.values()].map((extra) => extra.server.stop()));
 });
 
 describe("the subgraph's SDL", () => {
@@ -140,6 +131,7 @@ describe("the subgraph's SDL", () => {
     const config = withTokens(await stackConfig());
     config.server.federation = true;
     config.server.introspection = false;
+    config.projects.push(...[...extras.values()].map((extra) => extra.project));
     const closed = await startGateway(config, createLogger("silent"));
     try {
       const answer = await ask(closed, "{ _service { sdl } }");
@@ -164,18 +156,19 @@ describe("_entities", () => {
     expect(answer.errors).toBeUndefined();
     expect(answer.data!._entities).toHaveLength(100);
     for (const project of PROJECTS) {
+      const extra = extras.get(project)!;
       const truth = new Map<string, { status: string }>();
       for (const model of MODELS) {
-        for (const v of await mlflowVersions<{ version: string; status: string }>(project, model)) {
-          truth.set(`${model}/${v.version}`, v);
-        }
+        const filter = encodeURIComponent(`name='${model}'`);
+        const { model_versions: versions } = await extra.get<{
+          model_versions: { version: string; status: string }[];
+        }>(`model-versions/search?filter=${filter}&max_results=1000`);
+        for (const v of versions) truth.set(`${model}/${v.version}`, v);
       }
-      const described = new Map(
-        (await mlflowModels<{ name: string; description?: string }>(project)).map((m) => [
-          m.name,
-          m,
-        ]),
-      );
+      const { registered_models: models } = await extra.get<{
+        registered_models: { name: string; description?: string }[];
+      }>("registered-models/search?max_results=1000");
+      const described = new Map(models.map((m) => [m.name, m]));
       answer.data!._entities.forEach((entity, i) => {
         const ref = references[i]!;
         if (ref.project.name !== project) return;
@@ -189,7 +182,7 @@ describe("_entities", () => {
           },
           number: ref.number,
           status: v.status,
-          aliases: ref.number === 3 ? ["champion"] : [],
+          aliases: ref.number === CHAMPION ? ["champion"] : [],
         });
       });
       expect(answer.extensions!.upstreamCalls!.byUpstream[`mlflow:${project}`]).toBeLessThanOrEqual(
@@ -206,9 +199,9 @@ describe("_entities", () => {
       { ...good, project: { name: "no-such-project" } },
       { ...good, model: { name: "no-such-model" } },
       { ...good, number: 999_999 },
-      { __typename: "Model", project: { name: "fraud" }, name: MODELS[0] },
-      { __typename: "Model", project: "fraud", name: "no-such-model" },
-      { __typename: "Project", name: "churn" },
+      { __typename: "Model", project: { name: "fed-a" }, name: MODELS[0] },
+      { __typename: "Model", project: "fed-a", name: "no-such-model" },
+      { __typename: "Project", name: "fed-b" },
       { __typename: "Project", name: "nope" },
     ];
     const answer = await ask<{ _entities: (object | null)[] }>(subgraph, ENTITIES, {
@@ -224,9 +217,9 @@ describe("_entities", () => {
     expect(answer.data!._entities[4]).toMatchObject({
       __typename: "Model",
       name: MODELS[0],
-      modelAliases: [{ alias: "champion", version: { number: 3 } }],
+      modelAliases: [{ alias: "champion", version: { number: CHAMPION } }],
     });
-    expect(answer.data!._entities[6]).toEqual({ __typename: "Project", name: "churn" });
+    expect(answer.data!._entities[6]).toEqual({ __typename: "Project", name: "fed-b" });
   });
 
   it("answers references to a project whose MLflow is down as those entities' UPSTREAM_UNAVAILABLE", async () => {
@@ -280,19 +273,22 @@ describe("_entities", () => {
   });
 
   it("resolves a project the caller may not read as NOT_FOUND, worded as for one that does not exist, and never asks its MLflow", async () => {
-    const churn = references.find((r) => r.project.name === "churn")!;
-    const fraud = references.find((r) => r.project.name === "fraud")!;
+    const other = references.find((r) => r.project.name === "fed-b")!;
+    const own = references.find((r) => r.project.name === "fed-a")!;
     const answer = await ask<{ _entities: (object | null)[] }>(
       subgraph,
       ENTITIES,
-      { representations: [fraud, churn, { __typename: "Project", name: "churn" }] },
-      "fraud",
+      { representations: [own, other, { __typename: "Project", name: "fed-b" }] },
+      "one",
     );
     expect(answer.data!._entities[0]).not.toBeNull();
     expect(answer.data!._entities.slice(1)).toEqual([null, null]);
     expect(answer.errors!.map((e) => e.extensions!.code)).toEqual(["NOT_FOUND", "NOT_FOUND"]);
-    expect(answer.errors![1]!.message).toBe('unknown project "churn"');
-    expect(Object.keys(answer.extensions!.upstreamCalls!.byUpstream)).toEqual(["mlflow:fraud"]);
+    expect(answer.errors!.map((e) => e.message)).toEqual([
+      'unknown project "fed-b"',
+      'unknown project "fed-b"',
+    ]);
+    expect(Object.keys(answer.extensions!.upstreamCalls!.byUpstream)).toEqual(["mlflow:fed-a"]);
   });
 
   it("costs per representation: a selection 10 references may ask, 100 may not, refused before any call", async () => {
